@@ -1,5 +1,7 @@
 package io.backbeat.connect.ops;
 
+import io.backbeat.connect.sink.S3ReplicationSinkConnector;
+
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -41,7 +43,7 @@ public final class OpsConfig extends AbstractConfig {
     /** Prefix of Kafka client overrides (producer and admin of the extension), e.g. {@code backbeat.ops.kafka.ssl.truststore.location}. */
     public static final String KAFKA_PREFIX = PREFIX + "kafka.";
 
-    public static final String DEFAULT_SITE_CONNECTOR = "io.backbeat.connect.sink.replication.S3ReplicationSinkConnector";
+    public static final String DEFAULT_SITE_CONNECTOR = S3ReplicationSinkConnector.class.getName();
 
     private static final String GROUP_STORES = "Stores";
     private static final String GROUP_CONNECT = "Connect";

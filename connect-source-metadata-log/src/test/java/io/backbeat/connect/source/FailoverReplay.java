@@ -1,0 +1,225 @@
+package io.backbeat.connect.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import io.backbeat.connect.model.LogEntry;
+import io.backbeat.connect.model.VersionIds;
+import io.backbeat.connect.testbed.Await;
+import io.backbeat.connect.testbed.kafka.ConnectCluster;
+import io.backbeat.connect.testbed.kafka.WorkerProcess;
+import io.backbeat.connect.testbed.mongo.MongoStandIn;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.connect.util.clusters.WorkerHandle;
+import org.bson.BsonArray;
+import org.bson.BsonBoolean;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonString;
+import org.bson.BsonTimestamp;
+
+/**
+ * A long replay of CloudServer-style versioned puts (version document, then master) while the connector is
+ * restarted, its worker leaves gracefully, and then its worker is killed with SIGKILL. Checks that no entry is
+ * lost, that entries keep their order, and counts duplicates (the caller decides how many are allowed).
+ */
+final class FailoverReplay {
+
+    static final int OBJECTS = 2_500; // 5,000 writes, 5,000 entries
+    static final String CONNECTOR = "failover";
+    static final String TOPIC = "failover-log";
+    private static final Duration WAIT = Duration.ofSeconds(180);
+
+    /** What the topic held at the end. */
+    record Outcome(int records, int distinct, int duplicates, String failures) {
+    }
+
+    private FailoverReplay() {
+    }
+
+    static Outcome run(ConnectCluster connect, Map<String, String> extraConfig) throws Exception {
+        try (MongoStandIn mongo = MongoStandIn.launch(); MongoClient client = MongoClients.create(mongo.connectionString())) {
+            MongoDatabase db = client.getDatabase("metadata");
+            db.createCollection("__metastore");
+            connect.createTopic(TOPIC, 1);
+            BsonTimestamp start = mongo.clusterTime();
+            WorkerProcess process = connect.startWorkerProcess(Duration.ofSeconds(180));
+
+            Map<String, String> config = new HashMap<>();
+            config.put("name", CONNECTOR);
+            config.put("connector.class", MetadataLogSourceConnector.class.getName());
+            config.put("tasks.max", "1");
+            config.put("topic.creation.default.replication.factor", "1");
+            config.put("topic.creation.default.partitions", "1");
+            config.put(MetadataLogSourceConfig.MONGODB_URI, mongo.connectionString());
+            config.put(MetadataLogSourceConfig.TOPIC, TOPIC);
+            config.put(MetadataLogSourceConfig.STARTUP_MODE, "timestamp");
+            config.put(MetadataLogSourceConfig.STARTUP_TIMESTAMP, (start.getTime() & 0xFFFFFFFFL) + ":" + start.getInc());
+            config.put(MetadataLogSourceConfig.POLL_AWAIT_MS, "200");
+            config.put(MetadataLogSourceConfig.BATCH_SIZE, "200");
+            config.putAll(extraConfig);
+            connect.configureConnector(CONNECTOR, config);
+            connect.awaitRunning(CONNECTOR, 1, WAIT);
+
+            AtomicInteger written = new AtomicInteger();
+            AtomicReference<Throwable> writerError = new AtomicReference<>();
+            Thread writer = new Thread(() -> {
+                try {
+                    write(db, written);
+                } catch (Throwable t) {
+                    writerError.set(t);
+                }
+            }, "failover-writer");
+            writer.start();
+            StringBuilder events = new StringBuilder();
+
+            awaitWritten(written, OBJECTS / 5, writerError);
+            events.append("restart requested with ").append(ConnectTopics.all(connect, TOPIC).size()).append(" records; ");
+            connect.embedded().restartConnectorAndTasks(CONNECTOR, false, true, false);
+            events.append("restarted connector+task at ").append(written.get()).append(" objects; ");
+            connect.awaitRunning(CONNECTOR, 1, WAIT);
+
+            awaitWritten(written, OBJECTS * 2 / 5, writerError);
+            // the in-JVM worker leaves gracefully: everything moves to the separate worker process
+            events.append("worker leaves with ").append(ConnectTopics.all(connect, TOPIC).size()).append(" records; ");
+            for (WorkerHandle w : new ArrayList<>(connect.workers())) {
+                connect.removeWorker(w);
+            }
+            events.append("in-JVM worker left at ").append(written.get()).append(" objects; ");
+            Await.until(WAIT, "task RUNNING on worker process " + process.workerId(),
+                    () -> process.workerId().equals(taskWorker(process)));
+            int atMove = ConnectTopics.all(connect, TOPIC).size();
+            Await.until(WAIT, "the task on the worker process producing entries",
+                    () -> ConnectTopics.all(connect, TOPIC).size() > atMove + 100);
+
+            events.append("kill with ").append(ConnectTopics.all(connect, TOPIC).size()).append(" records; ");
+            process.kill(); // SIGKILL: no offset flush, no transaction commit, no group leave
+            events.append("worker process killed at ").append(written.get()).append(" objects; ");
+            WorkerHandle fresh = connect.addWorker();
+            connect.awaitTasksOn(CONNECTOR, 1, Set.of(ConnectCluster.workerId(fresh)), WAIT);
+
+            writer.join(WAIT.toMillis());
+            if (writerError.get() != null) {
+                throw new AssertionError("writer failed", writerError.get());
+            }
+            assertEquals(OBJECTS, written.get());
+            Await.until(WAIT, "all " + 2 * OBJECTS + " entries on " + TOPIC, () -> distinct(connect) >= 2 * OBJECTS);
+            List<LogEntry> entries = ConnectTopics.entries(connect, TOPIC);
+            String failures = checkOrder(entries);
+            connect.deleteConnector(CONNECTOR);
+            System.out.println("FailoverReplay: " + events + entries.size() + " records");
+            return new Outcome(entries.size(), new HashSet<>(entries.stream().map(LogEntry::rawKey).toList()).size(),
+                    entries.size() - new HashSet<>(entries.stream().map(LogEntry::rawKey).toList()).size(), failures);
+        }
+    }
+
+    private static int distinct(ConnectCluster connect) throws Exception {
+        Set<String> keys = new HashSet<>();
+        ConnectTopics.entries(connect, TOPIC).forEach(e -> keys.add(e.rawKey()));
+        return keys.size();
+    }
+
+    /** Writes the objects as CloudServer does: one command per put, version statement then master statement. */
+    private static void write(MongoDatabase db, AtomicInteger written) {
+        for (int i = 0; i < OBJECTS; i++) {
+            String key = "obj-" + i;
+            String vid = versionId(i);
+            BsonDocument value = new BsonDocument("key", new BsonString(key))
+                    .append("versionId", new BsonString(vid))
+                    .append("content-length", new BsonInt32(i))
+                    .append("isDeleteMarker", BsonBoolean.FALSE);
+            BsonArray updates = new BsonArray(List.of(
+                    upsert("\u007fV" + key + "\u0000" + vid, value),
+                    upsert("\u007fM" + key, value)));
+            db.runCommand(new BsonDocument("update", new BsonString("photos")).append("updates", updates));
+            written.incrementAndGet();
+        }
+    }
+
+    private static BsonDocument upsert(String id, BsonDocument value) {
+        return new BsonDocument("q", new BsonDocument("_id", new BsonString(id)))
+                .append("u", new BsonDocument("$set", new BsonDocument("_id", new BsonString(id)).append("value", value)))
+                .append("upsert", BsonBoolean.TRUE);
+    }
+
+    static String versionId(int i) {
+        return String.format("%020d", 98204691715422999L - i) + "RG001  1." + i;
+    }
+
+    /** The entry of write n (2i = version of object i, 2i+1 = its master). */
+    private static int index(LogEntry e) {
+        int i = Integer.parseInt(e.objectKey().substring("obj-".length()));
+        return 2 * i + (e.metadataKey().isMaster() ? 1 : 0);
+    }
+
+    /**
+     * At-least-once allows re-delivery from an earlier point, never a jump ahead: every entry's index is at
+     * most one past the highest seen so far.
+     */
+    private static String checkOrder(List<LogEntry> entries) {
+        StringBuilder failures = new StringBuilder();
+        int highest = -1;
+        for (int pos = 0; pos < entries.size(); pos++) {
+            LogEntry e = entries.get(pos);
+            int idx = index(e);
+            if (idx <= highest && (pos == 0 || index(entries.get(pos - 1)) != idx - 1)) {
+                System.out.println("FailoverReplay: re-delivery starts at record " + pos + " with entry " + idx
+                        + " (highest so far " + highest + ")");
+            }
+            if (idx > highest + 1) {
+                failures.append("gap at record ").append(pos).append(": entry ").append(idx).append(" after ")
+                        .append(highest).append("; ");
+            }
+            highest = Math.max(highest, idx);
+            String expectedVersion = VersionIds.encode(versionId(idx / 2));
+            if (!expectedVersion.equals(e.versionId())) {
+                failures.append("record ").append(pos).append(" has version ").append(e.versionId()).append("; ");
+            }
+        }
+        return failures.toString();
+    }
+
+    private static void awaitWritten(AtomicInteger written, int n, AtomicReference<Throwable> writerError) {
+        Await.until(WAIT, n + " objects written", () -> {
+            if (writerError.get() != null) {
+                throw new AssertionError("writer failed", writerError.get());
+            }
+            return written.get() >= n;
+        });
+    }
+
+    private static String taskWorker(WorkerProcess process) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                process.url().resolve("connectors/" + CONNECTOR + "/status")).timeout(Duration.ofSeconds(5)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            return null;
+        }
+        JsonNode tasks = new ObjectMapper().readTree(r.body()).path("tasks");
+        if (tasks.size() != 1 || !"RUNNING".equals(tasks.get(0).path("state").asText())) {
+            return null;
+        }
+        return tasks.get(0).path("worker_id").asText();
+    }
+
+    static void assertNoLoss(Outcome o) {
+        assertEquals(2 * OBJECTS, o.distinct(), "distinct entries");
+        assertTrue(o.failures().isEmpty(), o.failures());
+    }
+}

@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.ConfigKey;
 import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.connect.rest.ConnectRestExtension;
 import org.apache.kafka.connect.sink.SinkConnector;
 import org.apache.kafka.connect.source.SourceConnector;
 import org.apache.kafka.connect.transforms.Transformation;
@@ -64,6 +65,10 @@ public final class ConfigReference {
         for (Predicate<?> p : predicates) {
             add(plugins, "Predicate", p.getClass(), p.config());
         }
+        for (ConnectRestExtension e : ServiceLoader.load(ConnectRestExtension.class, loader)) {
+            // a REST extension's settings are worker properties, not connector settings
+            add(plugins, "REST extension (worker properties)", e.getClass(), e.config());
+        }
         plugins.sort(Comparator.comparing(Plugin::kind).thenComparing(p -> p.type().getName()));
         return plugins;
     }
@@ -92,6 +97,7 @@ public final class ConfigReference {
                     .append("| name | type | default | valid values | importance | group | description |\n")
                     .append("|---|---|---|---|---|---|---|\n");
             List<ConfigKey> keys = plugin.config().configKeys().values().stream()
+                    .filter(k -> !k.internalConfig) // set by our own code, not by users
                     .sorted(Comparator.comparing((ConfigKey k) -> k.group == null ? "" : k.group)
                             .thenComparingInt(k -> k.orderInGroup)
                             .thenComparing(k -> k.name))

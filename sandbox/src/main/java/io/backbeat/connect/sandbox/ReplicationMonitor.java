@@ -1,0 +1,160 @@
+package io.backbeat.connect.sandbox;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.json.JsonConverter;
+
+import io.backbeat.connect.model.ReplicationStatus;
+import io.backbeat.connect.model.StatusEvent;
+
+/**
+ * Follows the status topic (what the replication sinks report per version and site) to show progress and to
+ * know each replica's destination version id. Reads with its own consumer group from the beginning.
+ */
+public final class ReplicationMonitor implements AutoCloseable {
+
+    /** One version of one object at one site. */
+    public record Target(String bucket, String key, String versionId, String site) {
+    }
+
+    /** Counts for one site at one moment. */
+    public record SiteCounts(String site, int replicated, int failed, int pending, long bytes) {
+    }
+
+    private final Map<Target, StatusEvent> latest = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> bytes = new ConcurrentHashMap<>();
+    private final AtomicLong events = new AtomicLong();
+    private final AtomicLong badRecords = new AtomicLong();
+    private volatile String lastBadRecord;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final JsonConverter converter = new JsonConverter();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public ReplicationMonitor(String bootstrapServers, String topic) {
+        converter.configure(Map.of("schemas.enable", "true"), false);
+        Map<String, Object> props = new HashMap<>();
+        props.put("bootstrap.servers", bootstrapServers);
+        props.put("group.id", "sandbox-monitor-" + UUID.randomUUID());
+        props.put("auto.offset.reset", "earliest");
+        props.put("enable.auto.commit", "false");
+        consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(topic));
+        thread = new Thread(this::run, "sandbox-status-monitor");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    accept(record);
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private void accept(ConsumerRecord<byte[], byte[]> record) {
+        StatusEvent event;
+        try {
+            SchemaAndValue value = converter.toConnectData(record.topic(), record.value());
+            event = StatusEvent.fromValue(value.value());
+        } catch (RuntimeException e) {
+            // a record we cannot read is counted and shown, never silently dropped
+            badRecords.incrementAndGet();
+            lastBadRecord = record.topic() + "-" + record.partition() + "@" + record.offset() + ": " + e.getMessage();
+            return;
+        }
+        events.incrementAndGet();
+        latest.put(new Target(event.bucket(), event.objectKey(), event.versionId(), event.site()), event);
+        if (event.status() == ReplicationStatus.COMPLETED && event.contentLength() != null) {
+            bytes.computeIfAbsent(event.site(), s -> new AtomicLong()).addAndGet(event.contentLength());
+        }
+    }
+
+    /** The latest status event of a version at a site. */
+    public Optional<StatusEvent> latest(Target target) {
+        return Optional.ofNullable(latest.get(target));
+    }
+
+    /** Counts for a site over the expected targets of that site. */
+    public SiteCounts counts(String site, Collection<Target> expected) {
+        int replicated = 0;
+        int failed = 0;
+        int pending = 0;
+        for (Target t : expected) {
+            if (!t.site().equals(site)) {
+                continue;
+            }
+            StatusEvent e = latest.get(t);
+            if (e != null && e.status() == ReplicationStatus.COMPLETED) {
+                replicated++;
+            } else if (e != null && e.status() == ReplicationStatus.FAILED) {
+                failed++;
+            } else {
+                pending++;
+            }
+        }
+        AtomicLong b = bytes.get(site);
+        return new SiteCounts(site, replicated, failed, pending, b == null ? 0 : b.get());
+    }
+
+    /** Counts for a site over every version it reported on, with pending = expected - replicated - failed. */
+    public SiteCounts counts(String site, int expected) {
+        int replicated = 0;
+        int failed = 0;
+        for (Map.Entry<Target, StatusEvent> e : latest.entrySet()) {
+            if (e.getKey().site().equals(site)) {
+                if (e.getValue().status() == ReplicationStatus.COMPLETED) {
+                    replicated++;
+                } else if (e.getValue().status() == ReplicationStatus.FAILED) {
+                    failed++;
+                }
+            }
+        }
+        AtomicLong b = bytes.get(site);
+        return new SiteCounts(site, replicated, failed, Math.max(0, expected - replicated - failed),
+                b == null ? 0 : b.get());
+    }
+
+    public long events() {
+        return events.get();
+    }
+
+    public long badRecords() {
+        return badRecords.get();
+    }
+
+    public String lastBadRecord() {
+        return lastBadRecord;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

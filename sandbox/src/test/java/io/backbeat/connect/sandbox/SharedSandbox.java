@@ -1,0 +1,54 @@
+package io.backbeat.connect.sandbox;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * One {@link SandboxStack} (Kafka, two workers with the unzipped bundle, source site, two S3 sites, Redis) for
+ * every test class of the run that asks for it, stopped when the run ends: starting it is the expensive part.
+ */
+final class SharedSandbox implements ParameterResolver {
+
+    /** The plugin.path Maven unzipped the bundle into (generate-resources of this module). */
+    static Path pluginPath() {
+        return Path.of(required("backbeat.sandbox.plugin.path"));
+    }
+
+    /** The repository root (connector-configs/, docker/). */
+    static Path projectRoot() {
+        return Path.of(required("backbeat.sandbox.project.root")).toAbsolutePath().normalize();
+    }
+
+    static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("system property " + property + " is not set (run the tests with Maven)");
+        }
+        return value;
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == SandboxStack.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent(Holder.class, k -> new Holder(), Holder.class).stack;
+    }
+
+    /** Closed by JUnit when the whole run ends. */
+    private static final class Holder implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+        final SandboxStack stack = SandboxStack.start(pluginPath(), 2, true,
+                line -> System.out.println("sandbox: " + line));
+
+        @Override
+        public void close() {
+            stack.close();
+        }
+    }
+}

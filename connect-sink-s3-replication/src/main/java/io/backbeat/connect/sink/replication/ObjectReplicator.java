@@ -1,0 +1,470 @@
+package io.backbeat.connect.sink.replication;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.backbeat.connect.model.LogEntry;
+import io.backbeat.connect.model.ObjectMetadata;
+import io.backbeat.connect.sink.retry.ErrorClassifier;
+import io.backbeat.connect.sink.retry.ReplicationFailure;
+import io.backbeat.connect.sink.retry.Retrier;
+import io.backbeat.connect.sink.retry.Side;
+
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.Tag;
+import software.amazon.awssdk.services.s3.model.Tagging;
+
+/**
+ * Copies one object version from the source site to a destination bucket: data (single PUT or multipart
+ * upload with concurrent parts, streamed), delete markers (a delete on the destination), or tags only.
+ *
+ * <p>Every S3 call runs under the retry policy; the side of a failure (source GET or destination write)
+ * decides its reason code.
+ */
+public final class ObjectReplicator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ObjectReplicator.class);
+
+    /** User-metadata names (without {@code x-amz-meta-}) that mark a replica, as CloudServer/Backbeat do. */
+    public static final String REPLICATION_STATUS_META = "scal-replication-status";
+    public static final String SOURCE_VERSION_META = "scal-version-id";
+    public static final String REPLICA = "REPLICA";
+
+    private static final Pattern PLAIN_MD5 = Pattern.compile("[0-9a-fA-F]{32}");
+
+    /** What was done on the destination. */
+    public enum Action { DATA_COPIED, DELETE_REPLICATED, TAGS_UPDATED }
+
+    /**
+     * @param destinationVersionId version created (or updated) on the destination
+     * @param bytes                data bytes written (0 for deletes and tag updates)
+     * @param parts                parts of the multipart upload, 0 for a single PUT
+     */
+    public record Result(Action action, String destinationVersionId, long bytes, int parts) {
+    }
+
+    private final S3Client source;
+    private final S3Client destination;
+    private final ExecutorService partExecutor;
+    private final Retrier retrier;
+    private final CopySettings settings;
+    private final Map<String, Long> versionedBuckets = new ConcurrentHashMap<>();
+
+    public ObjectReplicator(S3Client source, S3Client destination, ExecutorService partExecutor, Retrier retrier,
+                            CopySettings settings) {
+        this.source = source;
+        this.destination = destination;
+        this.partExecutor = partExecutor;
+        this.retrier = retrier;
+        this.settings = settings;
+    }
+
+    /**
+     * Replicates the version described by {@code md} (the entry's current metadata) to {@code bucket}.
+     *
+     * @param knownDestinationVersionId the replica already recorded for the site, or null
+     * @param retries counts the retries made
+     */
+    public Result replicate(LogEntry entry, ObjectMetadata md, String bucket, String knownDestinationVersionId,
+                            AtomicInteger retries) {
+        ensureVersioned(bucket, retries);
+        if (md.isDeleteMarker()) {
+            return replicateDeleteMarker(entry, bucket, retries);
+        }
+        List<String> content = md.replicationInfo().content();
+        boolean metadataOnly = !content.isEmpty() && !content.contains("DATA");
+        if (metadataOnly && knownDestinationVersionId != null && !knownDestinationVersionId.isEmpty()) {
+            try {
+                return updateTags(entry, md, bucket, knownDestinationVersionId, retries);
+            } catch (ReplicationFailure f) {
+                if (!"DstObjectNotFound".equals(f.reason())) {
+                    throw f;
+                }
+                LOG.warn("{}: replica version {} is gone from {}, copying the object again", entry,
+                        knownDestinationVersionId, bucket);
+            }
+        } else if (metadataOnly) {
+            LOG.info("{}: metadata-only change but no replica version known for the site: copying the object",
+                    entry);
+        }
+        return copyData(entry, md, bucket, retries);
+    }
+
+    // ---- destination checks ----
+
+    void ensureVersioned(String bucket, AtomicInteger retries) {
+        Long checked = versionedBuckets.get(bucket);
+        long now = System.currentTimeMillis();
+        if (checked != null && now - checked < settings.versioningCheckMs()) {
+            return;
+        }
+        BucketVersioningStatus status = retrier.call("get versioning of destination bucket " + bucket,
+                Side.DESTINATION, () -> destination.getBucketVersioning(b -> b.bucket(bucket)).status(), retries);
+        if (status != BucketVersioningStatus.ENABLED) {
+            versionedBuckets.remove(bucket);
+            throw ReplicationFailure.permanent("DstBucketUnversioned", Side.DESTINATION,
+                    "destination bucket " + bucket + " does not have versioning enabled (status: "
+                            + (status == null ? "never enabled" : status) + ")");
+        }
+        versionedBuckets.put(bucket, now);
+    }
+
+    // ---- delete markers and tags ----
+
+    private Result replicateDeleteMarker(LogEntry entry, String bucket, AtomicInteger retries) {
+        String versionId = retrier.call("delete " + bucket + "/" + entry.objectKey() + " (delete marker)",
+                Side.DESTINATION, () -> destination.deleteObject(d -> d.bucket(bucket).key(entry.objectKey()))
+                        .versionId(), retries);
+        return new Result(Action.DELETE_REPLICATED, versionId, 0, 0);
+    }
+
+    private Result updateTags(LogEntry entry, ObjectMetadata md, String bucket, String versionId,
+                              AtomicInteger retries) {
+        Map<String, String> tags = md.tags();
+        if (tags.isEmpty()) {
+            retrier.run("delete tags of " + bucket + "/" + entry.objectKey() + " version " + versionId,
+                    Side.DESTINATION, () -> destination.deleteObjectTagging(d -> d.bucket(bucket)
+                            .key(entry.objectKey()).versionId(versionId)), retries);
+        } else {
+            retrier.run("put tags of " + bucket + "/" + entry.objectKey() + " version " + versionId,
+                    Side.DESTINATION, () -> destination.putObjectTagging(p -> p.bucket(bucket)
+                            .key(entry.objectKey()).versionId(versionId).tagging(tagging(tags))), retries);
+        }
+        return new Result(Action.TAGS_UPDATED, versionId, 0, 0);
+    }
+
+    // ---- data ----
+
+    private Result copyData(LogEntry entry, ObjectMetadata md, String bucket, AtomicInteger retries) {
+        long size = md.contentLength();
+        if (size > 0 && (size >= settings.multipartThreshold() || md.multipartPartCount() > 0)) {
+            return copyMultipart(entry, md, bucket, retries);
+        }
+        return copySingle(entry, md, bucket, retries);
+    }
+
+    private Result copySingle(LogEntry entry, ObjectMetadata md, String bucket, AtomicInteger retries) {
+        long size = md.contentLength();
+        PutObjectRequest.Builder put = PutObjectRequest.builder().bucket(bucket).key(entry.objectKey())
+                .contentLength(size)
+                .contentType(md.contentType())
+                .cacheControl(blankToNull(md.cacheControl()))
+                .contentDisposition(blankToNull(md.contentDisposition()))
+                .contentEncoding(blankToNull(md.contentEncoding()))
+                .contentLanguage(blankToNull(md.contentLanguage()))
+                .expires(expires(entry, md))
+                .metadata(replicaMetadata(entry, md));
+        if (!md.tags().isEmpty()) {
+            put.tagging(tagging(md.tags()));
+        }
+        String md5 = md.contentMd5();
+        if (md5 != null && PLAIN_MD5.matcher(md5).matches()) {
+            // the destination checks the bytes it got against the source's MD5: a copy is exact or fails
+            put.contentMD5(Base64.getEncoder().encodeToString(HexFormat.of().parseHex(md5)));
+        }
+        PutObjectRequest request = put.build();
+        String what = "copy " + entry.bucket() + "/" + entry.objectKey() + " (" + size + " bytes) to " + bucket;
+        String versionId = retrier.call(what, Side.DESTINATION, () -> {
+            if (size == 0) {
+                return destination.putObject(request, RequestBody.empty()).versionId();
+            }
+            SourceBody body = new SourceBody(entry, null, size);
+            try {
+                return destination.putObject(request, RequestBody.fromContentProvider(body, size,
+                        md.contentType() == null ? "binary/octet-stream" : md.contentType())).versionId();
+            } catch (RuntimeException e) {
+                throw body.blame(e);
+            } finally {
+                body.close();
+            }
+        }, retries);
+        requireVersion(versionId, bucket);
+        return new Result(Action.DATA_COPIED, versionId, size, 0);
+    }
+
+    private Result copyMultipart(LogEntry entry, ObjectMetadata md, String bucket, AtomicInteger retries) {
+        long size = md.contentLength();
+        PartPlan plan = PartPlan.of(size, settings.partPlan());
+        CreateMultipartUploadRequest.Builder create = CreateMultipartUploadRequest.builder().bucket(bucket)
+                .key(entry.objectKey())
+                .contentType(md.contentType())
+                .cacheControl(blankToNull(md.cacheControl()))
+                .contentDisposition(blankToNull(md.contentDisposition()))
+                .contentEncoding(blankToNull(md.contentEncoding()))
+                .contentLanguage(blankToNull(md.contentLanguage()))
+                .expires(expires(entry, md))
+                .metadata(replicaMetadata(entry, md));
+        if (!md.tags().isEmpty()) {
+            create.tagging(tagging(md.tags()));
+        }
+        CreateMultipartUploadRequest createRequest = create.build();
+        String key = entry.objectKey();
+        String uploadId = retrier.call("start multipart upload of " + bucket + "/" + key, Side.DESTINATION,
+                () -> destination.createMultipartUpload(createRequest).uploadId(), retries);
+        LOG.debug("{}: multipart copy to {} in {} parts of {} bytes, upload {}", entry, bucket, plan.partCount(),
+                plan.partSize(), uploadId);
+        List<Future<CompletedPart>> futures = new ArrayList<>(plan.partCount());
+        try {
+            for (PartPlan.Range range : plan.parts()) {
+                futures.add(partExecutor.submit(() -> copyPart(entry, bucket, uploadId, range, retries)));
+            }
+            List<CompletedPart> parts = new ArrayList<>(futures.size());
+            for (Future<CompletedPart> f : futures) {
+                parts.add(await(f));
+            }
+            String versionId = retrier.call("complete multipart upload of " + bucket + "/" + key, Side.DESTINATION,
+                    () -> destination.completeMultipartUpload(c -> c.bucket(bucket).key(key).uploadId(uploadId)
+                            .multipartUpload(m -> m.parts(parts))).versionId(), retries);
+            requireVersion(versionId, bucket);
+            return new Result(Action.DATA_COPIED, versionId, size, plan.partCount());
+        } catch (RuntimeException | Error e) {
+            for (Future<CompletedPart> f : futures) {
+                f.cancel(true);
+            }
+            abort(bucket, key, uploadId, e);
+            throw e;
+        }
+    }
+
+    private CompletedPart copyPart(LogEntry entry, String bucket, String uploadId, PartPlan.Range range,
+                                   AtomicInteger retries) {
+        String what = "copy part " + range.partNumber() + " (" + range.header() + ") of " + entry.bucket() + "/"
+                + entry.objectKey() + " to " + bucket;
+        return retrier.call(what, Side.DESTINATION, () -> {
+            SourceBody body = new SourceBody(entry, range, range.length());
+            try {
+                String etag = destination.uploadPart(u -> u.bucket(bucket).key(entry.objectKey()).uploadId(uploadId)
+                                .partNumber(range.partNumber()).contentLength(range.length()),
+                        RequestBody.fromContentProvider(body, range.length(), "application/octet-stream")).eTag();
+                return CompletedPart.builder().partNumber(range.partNumber()).eTag(etag).build();
+            } catch (RuntimeException e) {
+                throw body.blame(e);
+            } finally {
+                body.close();
+            }
+        }, retries);
+    }
+
+    private static CompletedPart await(Future<CompletedPart> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReplicationFailure("Interrupted", false, Side.DESTINATION, "multipart copy interrupted", e);
+        } catch (CancellationException e) {
+            throw new ReplicationFailure("Interrupted", false, Side.DESTINATION, "part copy cancelled", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ReplicationFailure rf) {
+                throw rf;
+            }
+            throw ErrorClassifier.classify(cause, Side.DESTINATION);
+        }
+    }
+
+    private void abort(String bucket, String key, String uploadId, Throwable why) {
+        try {
+            destination.abortMultipartUpload(a -> a.bucket(bucket).key(key).uploadId(uploadId));
+        } catch (RuntimeException e) {
+            // the upload stays until the bucket's lifecycle cleans it; say so, the copy itself already failed
+            LOG.warn("could not abort multipart upload {} of {}/{} after failure ({}): {}", uploadId, bucket, key,
+                    why.toString(), e.toString());
+        }
+    }
+
+    private static void requireVersion(String versionId, String bucket) {
+        if (versionId == null || versionId.isEmpty() || "null".equals(versionId)) {
+            throw ReplicationFailure.permanent("DstBucketUnversioned", Side.DESTINATION,
+                    "destination bucket " + bucket + " returned no version id: versioning is not enabled");
+        }
+    }
+
+    // ---- request parts ----
+
+    static Map<String, String> replicaMetadata(LogEntry entry, ObjectMetadata md) {
+        Map<String, String> meta = new LinkedHashMap<>(md.userMetadataWithoutPrefix());
+        meta.put(REPLICATION_STATUS_META, REPLICA);
+        meta.put(SOURCE_VERSION_META, entry.versionId() == null ? "null" : entry.versionId());
+        return meta;
+    }
+
+    static Tagging tagging(Map<String, String> tags) {
+        List<Tag> set = new ArrayList<>(tags.size());
+        tags.forEach((k, v) -> set.add(Tag.builder().key(k).value(v).build()));
+        return Tagging.builder().tagSet(set).build();
+    }
+
+    private static Instant expires(LogEntry entry, ObjectMetadata md) {
+        String value = blankToNull(md.expires());
+        if (value == null) {
+            return null;
+        }
+        try {
+            return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return Instant.parse(value);
+            } catch (DateTimeParseException e2) {
+                LOG.warn("{}: source Expires header '{}' is not a date; the replica gets no Expires", entry, value);
+                return null;
+            }
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    /**
+     * The request body of a destination write: a source GET opened each time the SDK asks for the stream (so
+     * a body can be re-sent without buffering), with the bytes counted so a short or failed read is blamed on
+     * the source, not the destination.
+     */
+    private final class SourceBody implements ContentStreamProvider, AutoCloseable {
+        private final LogEntry entry;
+        private final PartPlan.Range range;
+        private final long expected;
+        private ResponseInputStream<GetObjectResponse> current;
+        private CountingStream counting;
+        private volatile Throwable sourceError;
+
+        SourceBody(LogEntry entry, PartPlan.Range range, long expected) {
+            this.entry = entry;
+            this.range = range;
+            this.expected = expected;
+        }
+
+        @Override
+        public InputStream newStream() {
+            close();
+            GetObjectRequest.Builder get = GetObjectRequest.builder().bucket(entry.bucket()).key(entry.objectKey());
+            if (entry.versionId() != null) {
+                get.versionId(entry.versionId());
+            }
+            if (range != null) {
+                get.range(range.header());
+            }
+            try {
+                current = source.getObject(get.build());
+            } catch (RuntimeException e) {
+                sourceError = e;
+                throw e;
+            }
+            Long length = current.response().contentLength();
+            if (length != null && length != expected) {
+                IllegalStateException e = new IllegalStateException("source " + entry.bucket() + "/"
+                        + entry.objectKey() + " version " + entry.versionId() + " has " + length + " bytes"
+                        + (range == null ? "" : " in " + range.header()) + ", its metadata says " + expected);
+                sourceError = ReplicationFailure.permanent("SrcObjectSizeMismatch", Side.SOURCE, e.getMessage());
+                throw e;
+            }
+            counting = new CountingStream(current);
+            return counting;
+        }
+
+        /** The failure to report for an exception thrown by the destination call. */
+        ReplicationFailure blame(RuntimeException e) {
+            Throwable src = sourceError;
+            if (src != null) {
+                return ErrorClassifier.classify(src, Side.SOURCE);
+            }
+            return ErrorClassifier.classify(e, Side.DESTINATION);
+        }
+
+        @Override
+        public void close() {
+            ResponseInputStream<GetObjectResponse> c = current;
+            boolean fullyRead = counting != null && counting.count == expected;
+            current = null;
+            counting = null;
+            if (c != null) {
+                try {
+                    if (!fullyRead) {
+                        // an unread rest would have to be drained to reuse the connection: drop it instead
+                        c.abort();
+                    }
+                    c.close();
+                } catch (IOException | RuntimeException ignored) {
+                    // closing an aborted source stream: nothing left to release
+                }
+            }
+        }
+
+        private final class CountingStream extends FilterInputStream {
+            private long count;
+
+            CountingStream(InputStream in) {
+                super(in);
+            }
+
+            @Override
+            public int read() throws IOException {
+                try {
+                    int b = super.read();
+                    if (b < 0) {
+                        checkEnd();
+                    } else {
+                        count++;
+                    }
+                    return b;
+                } catch (IOException e) {
+                    sourceError = e;
+                    throw e;
+                }
+            }
+
+            @Override
+            public int read(byte[] buf, int off, int len) throws IOException {
+                try {
+                    int n = super.read(buf, off, len);
+                    if (n < 0) {
+                        checkEnd();
+                    } else {
+                        count += n;
+                    }
+                    return n;
+                } catch (IOException e) {
+                    sourceError = e;
+                    throw e;
+                }
+            }
+
+            private void checkEnd() throws IOException {
+                if (count != expected) {
+                    throw new IOException("source stream of " + entry.bucket() + "/" + entry.objectKey()
+                            + " ended after " + count + " of " + expected + " bytes");
+                }
+            }
+        }
+    }
+}

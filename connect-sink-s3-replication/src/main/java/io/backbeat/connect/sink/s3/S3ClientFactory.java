@@ -1,0 +1,169 @@
+package io.backbeat.connect.sink.s3;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.apache.kafka.common.config.ConfigException;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpConfigurationOption;
+import software.amazon.awssdk.http.TlsTrustManagersProvider;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.StsClientBuilder;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
+import software.amazon.awssdk.utils.AttributeMap;
+
+/**
+ * The one place that builds S3 clients: a synchronous {@link S3Client} over the Apache 5 HTTP client.
+ *
+ * <p>Why synchronous: data flows from the source GET's input stream straight into the destination PUT
+ * through a small socket buffer, so memory does not depend on object size; parts of a multipart copy
+ * run concurrently on our own bounded pool. The SDK's own retries are switched off: the connector's
+ * {@link io.backbeat.connect.sink.retry.RetryPolicy} is the only retry policy, and a streamed body
+ * cannot be replayed by the SDK anyway.
+ */
+public final class S3ClientFactory {
+
+    private S3ClientFactory() {
+    }
+
+    /** Builds the clients for one endpoint. The caller closes the result. */
+    public static S3Connection connect(S3ClientConfig config) {
+        List<AutoCloseable> closeables = new ArrayList<>();
+        SdkHttpClient http = httpClient(config);
+        AwsCredentialsProvider credentials;
+        try {
+            credentials = credentials(config, http, closeables);
+            S3ClientBuilder builder = S3Client.builder();
+            if (config.endpoint() != null) {
+                builder.endpointOverride(config.endpoint());
+            }
+            S3Client s3 = builder
+                    .httpClient(http)
+                    .region(Region.of(config.region()))
+                    .credentialsProvider(credentials)
+                    .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(config.pathStyle()).build())
+                    .requestChecksumCalculation(config.checksumMode() == S3ClientConfig.ChecksumMode.WHEN_REQUIRED
+                            ? RequestChecksumCalculation.WHEN_REQUIRED : RequestChecksumCalculation.WHEN_SUPPORTED)
+                    .responseChecksumValidation(config.checksumMode() == S3ClientConfig.ChecksumMode.WHEN_REQUIRED
+                            ? ResponseChecksumValidation.WHEN_REQUIRED : ResponseChecksumValidation.WHEN_SUPPORTED)
+                    .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                    .build();
+            closeables.add(0, s3);
+            closeables.add(http);
+            return new S3Connection(config, s3, http, credentials, closeables);
+        } catch (RuntimeException e) {
+            for (AutoCloseable c : closeables) {
+                try {
+                    c.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            http.close();
+            throw e;
+        }
+    }
+
+    static SdkHttpClient httpClient(S3ClientConfig config) {
+        Apache5HttpClient.Builder builder = Apache5HttpClient.builder()
+                .maxConnections(config.maxConnections())
+                .connectionTimeout(config.connectionTimeout())
+                .socketTimeout(config.socketTimeout())
+                .connectionAcquisitionTimeout(Duration.ofMinutes(5))
+                .tcpKeepAlive(true);
+        if (!config.truststoreLocation().isEmpty()) {
+            builder.tlsTrustManagersProvider(trustStore(config));
+        }
+        if (config.trustAll()) {
+            return builder.buildWithDefaults(AttributeMap.builder()
+                    .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, Boolean.TRUE).build());
+        }
+        return builder.build();
+    }
+
+    private static TlsTrustManagersProvider trustStore(S3ClientConfig config) {
+        String key = config.prefix() + S3ClientConfig.TRUSTSTORE_LOCATION;
+        Path path = Path.of(config.truststoreLocation());
+        try (InputStream in = Files.newInputStream(path)) {
+            KeyStore store = KeyStore.getInstance(config.truststoreType());
+            store.load(in, config.truststorePassword().value().toCharArray());
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            TrustManager[] managers = factory.getTrustManagers();
+            return () -> managers;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new ConfigException(key, config.truststoreLocation(), "cannot load trust store: " + e.getMessage());
+        }
+    }
+
+    private static AwsCredentialsProvider credentials(S3ClientConfig config, SdkHttpClient http,
+                                                      List<AutoCloseable> closeables) {
+        AwsCredentialsProvider base;
+        if (config.hasStaticKeys()) {
+            String token = config.sessionToken().value();
+            base = StaticCredentialsProvider.create(token.isEmpty()
+                    ? AwsBasicCredentials.create(config.accessKeyId().value(), config.secretAccessKey().value())
+                    : AwsSessionCredentials.create(config.accessKeyId().value(), config.secretAccessKey().value(),
+                            token));
+        } else {
+            DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build();
+            closeables.add(chain);
+            base = chain;
+        }
+        if (!config.assumesRole()) {
+            return base;
+        }
+        StsClientBuilder stsBuilder = StsClient.builder()
+                .httpClient(http)
+                .region(Region.of(config.region()))
+                .credentialsProvider(base);
+        if (config.stsEndpoint() != null) {
+            stsBuilder.endpointOverride(config.stsEndpoint());
+        }
+        StsClient sts = stsBuilder.build();
+        AssumeRoleRequest.Builder request = AssumeRoleRequest.builder()
+                .roleArn(config.roleArn())
+                .roleSessionName(config.roleSessionName())
+                .durationSeconds(config.roleDurationSeconds());
+        if (!config.roleExternalId().isEmpty()) {
+            request.externalId(config.roleExternalId());
+        }
+        Duration refreshBefore = Duration.ofSeconds(config.roleRefreshBeforeSeconds());
+        StsAssumeRoleCredentialsProvider provider = StsAssumeRoleCredentialsProvider.builder()
+                .stsClient(sts)
+                .refreshRequest(request.build())
+                // renew ahead of expiry in the background, so copies never wait on STS or use stale keys
+                .prefetchTime(refreshBefore)
+                .staleTime(refreshBefore.dividedBy(2).isZero() ? Duration.ofSeconds(1) : refreshBefore.dividedBy(2))
+                .asyncCredentialUpdateEnabled(true)
+                .build();
+        closeables.add(0, provider);
+        closeables.add(1, sts);
+        return provider;
+    }
+}

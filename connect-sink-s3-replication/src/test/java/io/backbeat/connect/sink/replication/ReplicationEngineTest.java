@@ -1,0 +1,279 @@
+package io.backbeat.connect.sink.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+
+import io.backbeat.connect.model.LogEntry;
+import io.backbeat.connect.model.ReplicationStatus;
+import io.backbeat.connect.model.StatusEvent;
+import io.backbeat.connect.sink.failed.FailedEntry;
+import io.backbeat.connect.sink.failed.FailedEntryStore;
+import io.backbeat.connect.sink.retry.ReplicationFailure;
+import io.backbeat.connect.sink.retry.Retrier;
+import io.backbeat.connect.sink.retry.RetryPolicy;
+import io.backbeat.connect.sink.retry.Side;
+import io.backbeat.connect.sink.status.StatusPublisher;
+import io.backbeat.connect.testbed.Await;
+
+/** Ordering, parallelism, offsets and failure bookkeeping of the engine, with a scripted entry handler. */
+class ReplicationEngineTest {
+
+    private static final String TOPIC = "backbeat-metadata-log";
+    private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final RecordingPublisher publisher = new RecordingPublisher();
+    private final Retrier retrier = new Retrier(new RetryPolicy(1, 1000, 1, 1, 0, 1));
+    private ReplicationEngine engine;
+
+    @AfterEach
+    void close() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    static final class RecordingPublisher implements StatusPublisher {
+        final List<StatusEvent> events = new CopyOnWriteArrayList<>();
+        volatile Function<StatusEvent, CompletableFuture<Void>> behaviour = e -> CompletableFuture.completedFuture(null);
+
+        @Override
+        public CompletableFuture<Void> publish(StatusEvent event) {
+            CompletableFuture<Void> f = behaviour.apply(event);
+            return f.thenRun(() -> events.add(event));
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** A handler whose behaviour per entry the test scripts. */
+    static final class ScriptedHandler implements EntryHandler {
+        final List<String> log = Collections.synchronizedList(new ArrayList<>());
+        final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
+        final AtomicInteger running = new AtomicInteger();
+        final AtomicInteger maxRunning = new AtomicInteger();
+        volatile Function<LogEntry, EntryOutcome> outcome = ReplicationEngineTest::completed;
+
+        @Override
+        public String site() {
+            return "siteA";
+        }
+
+        @Override
+        public EntryOutcome process(LogEntry entry) {
+            int now = running.incrementAndGet();
+            maxRunning.accumulateAndGet(now, Math::max);
+            log.add("start " + entry.objectKey() + " " + entry.versionId());
+            try {
+                CountDownLatch gate = gates.get(entry.versionId());
+                if (gate != null) {
+                    gate.await(30, TimeUnit.SECONDS);
+                } else {
+                    Thread.sleep(20);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            log.add("end " + entry.objectKey() + " " + entry.versionId());
+            running.decrementAndGet();
+            return outcome.apply(entry);
+        }
+    }
+
+    static EntryOutcome completed(LogEntry e) {
+        return new EntryOutcome(e, new StatusEvent(e.bucket(), e.objectKey(), e.versionId(), "siteA",
+                ReplicationStatus.COMPLETED, "dst-" + e.versionId(), null, 1, e.operationTimeMs(), 1L, 1L), null,
+                null, new ObjectReplicator.Result(ObjectReplicator.Action.DATA_COPIED, "dst-" + e.versionId(), 1, 0));
+    }
+
+    static EntryOutcome failed(LogEntry e) {
+        ReplicationFailure f = ReplicationFailure.permanent("DstBucketNotFound", Side.DESTINATION, "no bucket");
+        return new EntryOutcome(e, new StatusEvent(e.bucket(), e.objectKey(), e.versionId(), "siteA",
+                ReplicationStatus.FAILED, null, f.reason(), 1, e.operationTimeMs(), null, null), f, null, null);
+    }
+
+    static SinkRecord record(int partition, long offset, String key, String version) {
+        LogEntry e = LogEntry.object(LogEntry.Type.PUT, "src", key, version, "\u007fV" + key + "\u0000" + version,
+                "{}", 1000);
+        return new SinkRecord(TOPIC, partition, null, e.kafkaKey(), LogEntry.SCHEMA, e.toStruct(), offset);
+    }
+
+    private ReplicationEngine engine(EntryHandler handler, FailedEntryStore store, ErrantRecordReporter dlq,
+                                     int concurrency) {
+        engine = new ReplicationEngine(handler, publisher, store, dlq, retrier, concurrency);
+        return engine;
+    }
+
+    @Test
+    void sameObjectInOrderDifferentObjectsInParallel() {
+        ScriptedHandler h = new ScriptedHandler();
+        engine(h, null, null, 4);
+        List<SinkRecord> records = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            records.add(record(0, 2 * i, "a", "a" + i));
+            records.add(record(0, 2 * i + 1, "b", "b" + i));
+        }
+        engine.submit(records);
+        Await.until(WAIT, "all entries done", () -> engine.inFlight() == 0);
+
+        for (String key : List.of("a", "b")) {
+            List<String> ofKey = h.log.stream().filter(l -> l.split(" ")[1].equals(key)).toList();
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                expected.add("start " + key + " " + key + i);
+                expected.add("end " + key + " " + key + i);
+            }
+            assertEquals(expected, ofKey, "entries of one object run strictly one after the other");
+        }
+        assertEquals(2, h.maxRunning.get(), "two objects ran at the same time, never two entries of one object");
+        assertEquals(10, publisher.events.size());
+        assertEquals(Map.of(P0, new OffsetAndMetadata(10)), engine.committableOffsets(Set.of(P0)));
+        assertEquals(10, engine.stats().completed.get());
+    }
+
+    @Test
+    void onlyOffsetsOfFullyDoneRecordsAreCommittable() {
+        ScriptedHandler h = new ScriptedHandler();
+        CountDownLatch slow = new CountDownLatch(1);
+        h.gates.put("x1", slow);
+        engine(h, null, null, 4);
+        engine.submit(List.of(record(0, 100, "x", "x1"), record(0, 101, "y", "y1"), record(0, 102, "z", "z1")));
+        Await.until(WAIT, "y and z done", () -> publisher.events.size() == 2);
+        assertEquals(Map.of(P0, new OffsetAndMetadata(100)), engine.committableOffsets(Set.of(P0)),
+                "101 and 102 are done but 100 is not: nothing past 100 may be committed");
+
+        // the status event of x1 is not acknowledged yet: still not done
+        CompletableFuture<Void> ack = new CompletableFuture<>();
+        publisher.behaviour = e -> ack;
+        slow.countDown();
+        Await.until(WAIT, "x1 copied", () -> h.log.contains("end x x1"));
+        assertEquals(Map.of(P0, new OffsetAndMetadata(100)), engine.committableOffsets(Set.of(P0)));
+        ack.complete(null);
+        Await.until(WAIT, "x1 done", () -> engine.inFlight() == 0);
+        assertEquals(Map.of(P0, new OffsetAndMetadata(103)), engine.committableOffsets(Set.of(P0)));
+        // partitions never seen are not offered
+        assertEquals(Map.of(), engine.committableOffsets(Set.of(new TopicPartition(TOPIC, 7))));
+    }
+
+    @Test
+    void undeliverableStatusEventStopsTheTaskWithoutCommitting() {
+        ScriptedHandler h = new ScriptedHandler();
+        publisher.behaviour = e -> CompletableFuture.failedFuture(new IllegalStateException("broker gone"));
+        engine(h, null, null, 2);
+        engine.submit(List.of(record(0, 5, "k", "v1")));
+        Await.until(WAIT, "entry finished", () -> engine.inFlight() == 0);
+        ConnectException e = assertThrows(ConnectException.class, engine::checkHealthy);
+        assertTrue(e.getMessage().contains("broker gone"), e.getMessage());
+        assertEquals(Map.of(P0, new OffsetAndMetadata(5)), engine.committableOffsets(Set.of(P0)));
+    }
+
+    @Test
+    void failedEntriesGoToRedisAndTheDeadLetterQueueBeforeTheirEvent() throws Exception {
+        ScriptedHandler h = new ScriptedHandler();
+        h.outcome = ReplicationEngineTest::failed;
+        FailedEntryStore store = mock(FailedEntryStore.class);
+        ErrantRecordReporter dlq = mock(ErrantRecordReporter.class);
+        when(dlq.report(any(), any())).thenReturn(CompletableFuture.completedFuture(null));
+        engine(h, store, dlq, 2);
+        SinkRecord r = record(0, 0, "dir/k", "v9");
+        engine.submit(List.of(r));
+        Await.until(WAIT, "entry done", () -> engine.inFlight() == 0);
+
+        ArgumentCaptor<FailedEntry> failed = ArgumentCaptor.forClass(FailedEntry.class);
+        verify(store).add(failed.capture());
+        assertEquals("src:dir/k:v9", failed.getValue().member());
+        assertEquals("siteA", failed.getValue().site());
+        ArgumentCaptor<Throwable> why = ArgumentCaptor.forClass(Throwable.class);
+        verify(dlq).report(eq(r), why.capture());
+        assertEquals("DstBucketNotFound", ((ReplicationFailure) why.getValue()).reason());
+        assertEquals(1, publisher.events.size());
+        assertEquals("DstBucketNotFound", publisher.events.get(0).reason());
+        assertEquals(Map.of(P0, new OffsetAndMetadata(1)), engine.committableOffsets(Set.of(P0)));
+        engine.checkHealthy();
+    }
+
+    @Test
+    void redisOutageDoesNotStopReplication() {
+        ScriptedHandler h = new ScriptedHandler();
+        h.outcome = ReplicationEngineTest::failed;
+        FailedEntryStore store = mock(FailedEntryStore.class);
+        org.mockito.Mockito.doThrow(new redis.clients.jedis.exceptions.JedisConnectionException("refused"))
+                .when(store).add(any());
+        engine(h, store, null, 2);
+        engine.submit(List.of(record(0, 0, "k", "v1")));
+        Await.until(WAIT, "entry done", () -> engine.inFlight() == 0);
+        engine.checkHealthy();
+        assertEquals(1, engine.stats().redisFailures.get());
+        assertEquals(1, publisher.events.size(), "the FAILED event is still published");
+    }
+
+    @Test
+    void badRecordsAreReportedAndDoNotBlockTheirPartition() {
+        ScriptedHandler h = new ScriptedHandler();
+        ErrantRecordReporter dlq = mock(ErrantRecordReporter.class);
+        when(dlq.report(any(), any())).thenReturn(CompletableFuture.completedFuture(null));
+        engine(h, null, dlq, 2);
+        SinkRecord bad = new SinkRecord(TOPIC, 0, null, "k", null, "not a log entry", 0);
+        engine.submit(List.of(bad, record(0, 1, "k", "v1")));
+        Await.until(WAIT, "records done", () -> engine.inFlight() == 0);
+        verify(dlq).report(eq(bad), any());
+        assertEquals(1, engine.stats().badRecords.get());
+        assertEquals(Map.of(P0, new OffsetAndMetadata(2)), engine.committableOffsets(Set.of(P0)));
+    }
+
+    @Test
+    void skippedEntriesPublishNothingButAreCommitted() {
+        ScriptedHandler h = new ScriptedHandler();
+        h.outcome = e -> EntryOutcome.skipped(e, "already COMPLETED");
+        FailedEntryStore store = mock(FailedEntryStore.class);
+        engine(h, store, null, 2);
+        engine.submit(List.of(record(0, 0, "k", "v1"), record(0, 1, "k", "v2")));
+        Await.until(WAIT, "records done", () -> engine.inFlight() == 0);
+        assertEquals(List.of(), publisher.events);
+        verify(store, never()).add(any());
+        assertEquals(Map.of(P0, new OffsetAndMetadata(2)), engine.committableOffsets(Set.of(P0)));
+    }
+
+    @Test
+    void closedPartitionsAreForgotten() throws Exception {
+        ScriptedHandler h = new ScriptedHandler();
+        engine(h, null, null, 2);
+        engine.submit(List.of(record(0, 0, "k", "v1"), record(1, 0, "j", "v1")));
+        assertTrue(engine.awaitInFlightAtMost(0, WAIT.toMillis()));
+        engine.closePartitions(List.of(P0));
+        assertEquals(Map.of(new TopicPartition(TOPIC, 1), new OffsetAndMetadata(1)),
+                engine.committableOffsets(Set.of(P0, new TopicPartition(TOPIC, 1))));
+    }
+}

@@ -14,6 +14,7 @@ import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.backbeat.connect.sink.metrics.ReplicationSinkMetrics;
 import io.backbeat.connect.sink.replication.ReplicationEngine;
 
 /** Thin shell over {@link SiteReplication}: hands records to the engine, offers done offsets, pauses when full. */
@@ -22,6 +23,7 @@ public class S3ReplicationSinkTask extends SinkTask {
     private static final Logger LOG = LoggerFactory.getLogger(S3ReplicationSinkTask.class);
 
     private SiteReplication replication;
+    private ReplicationSinkMetrics metrics;
     private S3ReplicationSinkConfig config;
     private final Set<TopicPartition> paused = new HashSet<>();
 
@@ -35,7 +37,16 @@ public class S3ReplicationSinkTask extends SinkTask {
         config = new S3ReplicationSinkConfig(props);
         String clientId = "backbeat-status-" + config.site() + "-" + props.getOrDefault("task.id",
                 Integer.toHexString(System.identityHashCode(this)));
-        replication = SiteReplication.start(config, errantRecordReporter(), clientId);
+        metrics = new ReplicationSinkMetrics(config.site());
+        metrics.register(props.getOrDefault("name", "crr-" + config.site()),
+                props.getOrDefault("task.id", "0"));
+        metrics.registerPluginMetrics(context);
+        try {
+            replication = SiteReplication.start(config, errantRecordReporter(), clientId, metrics);
+        } catch (RuntimeException e) {
+            metrics.close();
+            throw e;
+        }
     }
 
     private ErrantRecordReporter errantRecordReporter() {
@@ -86,7 +97,7 @@ public class S3ReplicationSinkTask extends SinkTask {
         if (!paused.isEmpty() && engine.inFlight() <= config.maxInFlight() / 2) {
             resumeAll();
         }
-        return engine.committableOffsets(currentOffsets.keySet());
+        return engine.committableOffsets(currentOffsets);
     }
 
     @Override
@@ -111,6 +122,9 @@ public class S3ReplicationSinkTask extends SinkTask {
         if (replication != null) {
             replication.close();
             replication = null;
+        }
+        if (metrics != null) {
+            metrics.close();
         }
     }
 }

@@ -14,11 +14,14 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.RedisClient;
 
 import io.backbeat.connect.sink.failed.FailedEntryStore;
+import io.backbeat.connect.sink.metrics.ReplicationSinkMetrics;
+import io.backbeat.connect.sink.metrics.ReplicationStats;
 import io.backbeat.connect.sink.replication.CloudServerMetadataReader;
 import io.backbeat.connect.sink.replication.EntryProcessor;
 import io.backbeat.connect.sink.replication.MongoMetadataReader;
 import io.backbeat.connect.sink.replication.ObjectReplicator;
 import io.backbeat.connect.sink.replication.ReplicationEngine;
+import io.backbeat.connect.sink.replication.SiteStats;
 import io.backbeat.connect.sink.replication.SourceMetadataReader;
 import io.backbeat.connect.sink.retry.Retrier;
 import io.backbeat.connect.sink.s3.S3ClientFactory;
@@ -54,13 +57,25 @@ public final class SiteReplication implements AutoCloseable {
      * @param dlq      the task's errant record reporter, or null
      * @param clientId client id of the status producer
      */
-    public static SiteReplication start(S3ReplicationSinkConfig config, ErrantRecordReporter dlq, String clientId) {
-        return start(config, dlq, new KafkaStatusPublisher(config, clientId));
+    public static SiteReplication start(S3ReplicationSinkConfig config, ErrantRecordReporter dlq, String clientId,
+                                        ReplicationSinkMetrics metrics) {
+        return start(config, dlq, new KafkaStatusPublisher(config, clientId), metrics);
     }
 
-    /** Same as {@link #start(S3ReplicationSinkConfig, ErrantRecordReporter, String)} with a given publisher. */
+    /** Same as {@link #start(S3ReplicationSinkConfig, ErrantRecordReporter, String, ReplicationSinkMetrics)}. */
+    public static SiteReplication start(S3ReplicationSinkConfig config, ErrantRecordReporter dlq, String clientId) {
+        return start(config, dlq, clientId, new ReplicationSinkMetrics(config.site()));
+    }
+
+    /** With a given publisher and unregistered metrics. */
     public static SiteReplication start(S3ReplicationSinkConfig config, ErrantRecordReporter dlq,
                                         StatusPublisher publisher) {
+        return start(config, dlq, publisher, new ReplicationSinkMetrics(config.site()));
+    }
+
+    /** With a given publisher; the task registers {@code metrics} (JMX, plugin metrics). */
+    public static SiteReplication start(S3ReplicationSinkConfig config, ErrantRecordReporter dlq,
+                                        StatusPublisher publisher, ReplicationSinkMetrics metrics) {
         List<AutoCloseable> resources = new ArrayList<>();
         resources.add(publisher);
         ExecutorService parts = null;
@@ -76,11 +91,15 @@ public final class SiteReplication implements AutoCloseable {
             };
             resources.add(reader);
             FailedEntryStore store = null;
+            ReplicationStats redisStats = null;
             if (config.redisUri() != null) {
-                store = new FailedEntryStore(RedisClient.create(java.net.URI.create(config.redisUri())),
-                        config.redisKeyPrefix());
+                // one client for the failed entries and the replication counters; the store closes it
+                RedisClient redis = RedisClient.create(java.net.URI.create(config.redisUri()));
+                store = new FailedEntryStore(redis, config.redisKeyPrefix());
                 resources.add(store);
+                redisStats = new ReplicationStats(redis);
             }
+            SiteStats stats = new SiteStats(metrics, redisStats, System::currentTimeMillis);
             Retrier retrier = new Retrier(config.retryPolicy());
             AtomicInteger n = new AtomicInteger();
             parts = Executors.newFixedThreadPool(config.partConcurrency(), r -> {
@@ -89,11 +108,11 @@ public final class SiteReplication implements AutoCloseable {
                 return t;
             });
             ObjectReplicator replicator = new ObjectReplicator(source.s3(), destination.s3(), parts, retrier,
-                    config.copySettings());
+                    config.copySettings(), stats);
             EntryProcessor processor = new EntryProcessor(config.site(), config.destinationBucket(), reader,
                     replicator, retrier);
             ReplicationEngine engine = new ReplicationEngine(processor, publisher, store, dlq, retrier,
-                    config.concurrency());
+                    config.concurrency(), stats);
             LOG.info("replication to site {} started: destination {} bucket {}, source {}, metadata reader {}, "
                             + "concurrency {}, part concurrency {}, redis {}, dlq {}", config.site(),
                     config.destination(), config.destinationBucket() == null ? "(from entries)"

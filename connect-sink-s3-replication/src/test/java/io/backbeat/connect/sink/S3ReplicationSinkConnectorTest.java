@@ -30,6 +30,8 @@ import io.backbeat.connect.model.ReplicationInfo;
 import io.backbeat.connect.model.ReplicationStatus;
 import io.backbeat.connect.model.StatusEvent;
 import io.backbeat.connect.sink.failed.FailedEntryStore;
+import io.backbeat.connect.sink.metrics.ReplicationSinkMetrics;
+import io.backbeat.connect.sink.metrics.ReplicationStats;
 import io.backbeat.connect.testbed.Await;
 import io.backbeat.connect.testbed.kafka.ConnectCluster;
 import io.backbeat.connect.testbed.redis.RedisServer;
@@ -147,11 +149,21 @@ class S3ReplicationSinkConnectorTest {
         String v3 = client.putObject(p -> p.bucket("src").key("c/unversioned"), RequestBody.fromBytes(small))
                 .versionId();
 
-        connect.configureConnector(CONNECTOR, connectorConfig());
+        Map<String, String> config = connectorConfig();
+        // records the SMT chain drops never reach the task; their offsets must be committed all the same
+        config.put("transforms", "dropTombstones");
+        config.put("transforms.dropTombstones.type", "org.apache.kafka.connect.transforms.Filter");
+        config.put("transforms.dropTombstones.predicate", "isTombstone");
+        config.put("predicates", "isTombstone");
+        config.put("predicates.isTombstone.type", "org.apache.kafka.connect.transforms.predicates.RecordIsTombstone");
+        connect.configureConnector(CONNECTOR, config);
         connect.awaitRunning(CONNECTOR, 1, WAIT);
         produceEntry("a/small", v1, sourceObject("a/small", small, "dst"));
         produceEntry("b/big", v2, sourceObject("b/big", big, "dst"));
         produceEntry("c/unversioned", v3, sourceObject("c/unversioned", small, "dst-plain"));
+        for (String key : List.of("src/filtered-1", "src/filtered-2", "src/filtered-3", "src/filtered-4")) {
+            connect.produce(LOG_TOPIC, key, null);
+        }
 
         Map<String, StatusEvent> byKey = statusEvents(3).stream()
                 .collect(Collectors.toMap(StatusEvent::objectKey, e -> e));
@@ -180,11 +192,31 @@ class S3ReplicationSinkConnectorTest {
         // every record done -> the consumer group commits up to the end of the log
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 connect.bootstrapServers()))) {
-            Await.until(WAIT, "offsets of all 3 entries committed", () -> {
+            Await.until(WAIT, "offsets of all 3 entries and the 4 filtered records committed", () -> {
                 Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets("connect-" + CONNECTOR)
                         .partitionsToOffsetAndMetadata().get();
-                return offsets.values().stream().mapToLong(OffsetAndMetadata::offset).sum() == 3;
+                return offsets.values().stream().mapToLong(OffsetAndMetadata::offset).sum() == 7;
             });
+        }
+
+        // the task's JMX metrics (stable names) and Backbeat's Redis counters read by the ops API
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName name = ReplicationSinkMetrics.objectName("siteA", CONNECTOR, "0");
+        Await.until(WAIT, "completions counted", () -> Long.valueOf(2).equals(jmx.getAttribute(name, "OpsReplicated"))
+                && Long.valueOf(1).equals(jmx.getAttribute(name, "OpsFailed")));
+        assertEquals((long) small.length + big.length, jmx.getAttribute(name, "BytesReplicated"));
+        assertEquals(0L, jmx.getAttribute(name, "InFlightEntries"));
+        try (RedisClient r = RedisClient.create(URI.create(redis.uri()))) {
+            ReplicationStats stats = new ReplicationStats(r);
+            long now = System.currentTimeMillis();
+            assertEquals(2, java.util.Arrays.stream(stats.buckets(ReplicationStats.siteId("siteA",
+                    ReplicationStats.OPS_DONE), now)).sum());
+            assertEquals((long) small.length + big.length, java.util.Arrays.stream(stats.buckets(
+                    ReplicationStats.siteId("siteA", ReplicationStats.BYTES_DONE), now)).sum());
+            assertEquals(1, java.util.Arrays.stream(stats.buckets(ReplicationStats.siteId("siteA",
+                    ReplicationStats.OPS_FAIL), now)).sum());
+            assertEquals((long) big.length, java.util.Arrays.stream(stats.buckets(ReplicationStats.objectId("siteA",
+                    "src", "b/big", v2, ReplicationStats.OBJECT_BYTES_DONE), now)).sum(), "per-part progress");
         }
         connect.deleteConnector(CONNECTOR);
     }

@@ -69,6 +69,12 @@ final class ConnectValues {
         throw wrongType(field, "an integer", v);
     }
 
+    /** Like {@link #optionalString} for a field added in a later schema version: null when the field is absent. */
+    String laterString(String field) {
+        boolean present = struct != null ? struct.schema().field(field) != null : map.containsKey(field);
+        return present ? optionalString(field) : null;
+    }
+
     private Object raw(String field) {
         if (struct != null) {
             Schema schema = struct.schema();

@@ -2,14 +2,20 @@ package io.backbeat.connect.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 /**
  * CloudServer object metadata (the {@code value} of an object document). Immutable view over the raw JSON
@@ -268,6 +274,45 @@ public final class ObjectMetadata {
     /** Object tags, unescaped (S3 names and values). */
     public Map<String, String> tags() {
         return tags;
+    }
+
+    /**
+     * A stable hash of what replication copies to a site: the data's identity (content-md5, content-length,
+     * delete-marker flag), the user metadata, the content headers and the tags. Two metadata documents with the
+     * same fingerprint give the same replica; replication bookkeeping (replicationInfo), ACLs and timestamps do
+     * not count. 32 lower-case hex characters (the first 128 bits of a SHA-256).
+     */
+    public String replicationFingerprint() {
+        StringBuilder canonical = new StringBuilder();
+        // each value is length-prefixed, so no choice of values can make two different states collide
+        BiConsumer<String, String> field = (name, value) -> {
+            canonical.append(name).append('=');
+            if (value == null) {
+                canonical.append('-');
+            } else {
+                canonical.append(value.length()).append(':').append(value);
+            }
+            canonical.append(';');
+        };
+        field.accept("md5", contentMd5());
+        field.accept("length", Long.toString(contentLength));
+        field.accept("deleteMarker", Boolean.toString(isDeleteMarker()));
+        field.accept("content-type", contentType());
+        field.accept("cache-control", cacheControl());
+        field.accept("content-disposition", contentDisposition());
+        field.accept("content-encoding", contentEncoding());
+        field.accept("content-language", contentLanguage());
+        field.accept("expires", expires());
+        field.accept("website-redirect", websiteRedirectLocation());
+        new TreeMap<>(userMetadata).forEach((k, v) -> field.accept("meta:" + k, v));
+        new TreeMap<>(tags).forEach((k, v) -> field.accept("tag:" + k, v));
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
+        }
     }
 
     /** Never null; {@link ReplicationInfo#empty()} when absent. */

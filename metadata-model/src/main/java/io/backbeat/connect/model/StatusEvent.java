@@ -22,14 +22,17 @@ import org.apache.kafka.connect.errors.DataException;
  * @param sourceWriteTimeMs when the source version was written (its log entry's time), epoch ms
  * @param replicatedTimeMs when the replica was written, epoch ms; null unless COMPLETED
  * @param contentLength bytes replicated, null when unknown
+ * @param sourceFingerprint {@link ObjectMetadata#replicationFingerprint()} of the source metadata the replica was
+ *        made from; null when unknown (events from before schema version 2, FAILED and PENDING events). The
+ *        status sink completes a site only while the source still has this fingerprint.
  */
 public record StatusEvent(String bucket, String objectKey, String versionId, String site, ReplicationStatus status,
         String destinationVersionId, String reason, int attempts, long sourceWriteTimeMs, Long replicatedTimeMs,
-        Long contentLength) {
+        Long contentLength, String sourceFingerprint) {
 
     public static final String TOPIC = "backbeat-replication-status";
     public static final String SCHEMA_NAME = "io.backbeat.connect.StatusEvent";
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
     public static final Schema KEY_SCHEMA = Schema.STRING_SCHEMA;
 
     private static final Set<ReplicationStatus> ALLOWED =
@@ -53,6 +56,8 @@ public record StatusEvent(String bucket, String objectKey, String versionId, Str
             .field("sourceWriteTimeMs", SchemaBuilder.int64().doc("source version write time, epoch ms").build())
             .field("replicatedTimeMs", SchemaBuilder.int64().optional().doc("replica write time, epoch ms").build())
             .field("contentLength", SchemaBuilder.int64().optional().doc("bytes replicated").build())
+            .field("sourceFingerprint", SchemaBuilder.string().optional()
+                    .doc("replication fingerprint of the source metadata the replica was made from (since v2)").build())
             .build();
 
     /**
@@ -69,6 +74,20 @@ public record StatusEvent(String bucket, String objectKey, String versionId, Str
         require(attempts >= 0, "field 'attempts' must not be negative");
         require(sourceWriteTimeMs >= 0, "field 'sourceWriteTimeMs' must not be negative");
         require(contentLength == null || contentLength >= 0, "field 'contentLength' must not be negative");
+    }
+
+    /** An event without source fingerprint (as written before schema version 2). */
+    public StatusEvent(String bucket, String objectKey, String versionId, String site, ReplicationStatus status,
+            String destinationVersionId, String reason, int attempts, long sourceWriteTimeMs, Long replicatedTimeMs,
+            Long contentLength) {
+        this(bucket, objectKey, versionId, site, status, destinationVersionId, reason, attempts, sourceWriteTimeMs,
+                replicatedTimeMs, contentLength, null);
+    }
+
+    /** A copy carrying the fingerprint of the source metadata the replica was made from. */
+    public StatusEvent withSourceFingerprint(String fingerprint) {
+        return new StatusEvent(bucket, objectKey, versionId, site, status, destinationVersionId, reason, attempts,
+                sourceWriteTimeMs, replicatedTimeMs, contentLength, fingerprint);
     }
 
     /** The Kafka record key. */
@@ -88,7 +107,8 @@ public record StatusEvent(String bucket, String objectKey, String versionId, Str
                 .put("attempts", attempts)
                 .put("sourceWriteTimeMs", sourceWriteTimeMs)
                 .put("replicatedTimeMs", replicatedTimeMs)
-                .put("contentLength", contentLength);
+                .put("contentLength", contentLength)
+                .put("sourceFingerprint", sourceFingerprint);
     }
 
     /**
@@ -114,6 +134,7 @@ public record StatusEvent(String bucket, String objectKey, String versionId, Str
         long sourceWriteTimeMs = v.requiredLong("sourceWriteTimeMs");
         Long replicatedTimeMs = v.optionalLong("replicatedTimeMs");
         Long contentLength = v.optionalLong("contentLength");
+        String sourceFingerprint = v.laterString("sourceFingerprint");
         return ConnectValues.build("StatusEvent", () -> {
             ReplicationStatus parsed;
             try {
@@ -125,7 +146,7 @@ public record StatusEvent(String bucket, String objectKey, String versionId, Str
                 throw new IllegalArgumentException("field 'attempts' is too large: " + attempts);
             }
             return new StatusEvent(bucket, objectKey, versionId, site, parsed, destinationVersionId, reason,
-                    (int) attempts, sourceWriteTimeMs, replicatedTimeMs, contentLength);
+                    (int) attempts, sourceWriteTimeMs, replicatedTimeMs, contentLength, sourceFingerprint);
         });
     }
 

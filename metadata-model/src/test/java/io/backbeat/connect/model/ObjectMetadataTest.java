@@ -51,6 +51,45 @@ class ObjectMetadataTest {
     }
 
     @Test
+    void replicationFingerprintCoversWhatReplicationCopiesAndNothingElse() {
+        ObjectMetadata md = ObjectMetadata.parse("{\"key\":\"k\",\"content-md5\":\"9a0364b9e99bb480dd25e1f0284c8555\","
+                + "\"content-length\":7,\"content-type\":\"text/plain\",\"x-amz-meta-color\":\"blue\","
+                + "\"tags\":{},\"last-modified\":\"2026-11-22T00:45:13.927Z\",\"acl\":{\"Canned\":\"private\"},"
+                + "\"replicationInfo\":{\"status\":\"PENDING\",\"backends\":[{\"site\":\"s1\","
+                + "\"status\":\"PENDING\",\"dataStoreVersionId\":\"\"}],\"content\":[\"DATA\",\"METADATA\"]}}");
+        String fp = md.replicationFingerprint();
+        assertTrue(fp.matches("[0-9a-f]{32}"), fp);
+        assertEquals(fp, ObjectMetadata.parse(md.toJson()).replicationFingerprint(), "stable across parses");
+
+        // bookkeeping, ACLs and timestamps are not replicated: same fingerprint
+        ObjectMetadata completed = md.withReplicationInfo(md.replicationInfo().withSiteStatus("s1",
+                ReplicationStatus.COMPLETED, "r1"));
+        assertEquals(fp, completed.replicationFingerprint());
+        assertEquals(fp, md.withField("acl", Map.of("Canned", "public-read")).replicationFingerprint());
+        assertEquals(fp, md.withField("last-modified", "2026-11-23T00:00:00.000Z").replicationFingerprint());
+
+        // everything the replica carries changes it
+        assertNotEquals(fp, md.withTags(Map.of("hello", "world")).replicationFingerprint(), "tags");
+        assertNotEquals(fp, md.withField("x-amz-meta-color", "red").replicationFingerprint(), "user metadata");
+        assertNotEquals(fp, md.withField("x-amz-meta-size", "L").replicationFingerprint(), "new user metadata");
+        assertNotEquals(fp, md.withField("content-type", "text/html").replicationFingerprint(), "content type");
+        assertNotEquals(fp, md.withField("cache-control", "no-cache").replicationFingerprint(), "cache control");
+        assertNotEquals(fp, md.withField("content-md5", "00000000000000000000000000000000")
+                .replicationFingerprint(), "data");
+        assertNotEquals(fp, md.withField("isDeleteMarker", true).replicationFingerprint(), "delete marker");
+        // tag order does not matter, tag boundaries do
+        Map<String, String> ab = new LinkedHashMap<>();
+        ab.put("a", "1");
+        ab.put("b", "2");
+        Map<String, String> ba = new LinkedHashMap<>();
+        ba.put("b", "2");
+        ba.put("a", "1");
+        assertEquals(md.withTags(ab).replicationFingerprint(), md.withTags(ba).replicationFingerprint());
+        assertNotEquals(md.withTags(Map.of("a", "1;tag:b=1:2")).replicationFingerprint(),
+                md.withTags(ab).replicationFingerprint());
+    }
+
+    @Test
     void extendedJsonWrappersAreUnderstood() {
         ObjectMetadata md = ObjectMetadata.parse("{\"content-length\":{\"$numberLong\":\"6000000000\"},"
                 + "\"last-modified\":{\"$date\":\"2026-11-22T00:45:13.927Z\"},"

@@ -16,19 +16,19 @@ import org.junit.jupiter.api.Test;
 class StatusEventTest {
 
     private static final StatusEvent COMPLETED = new StatusEvent("src", "dir/k2", "3938", "zenko",
-            ReplicationStatus.COMPLETED, "dstVid", null, 1, 1_000L, 2_000L, 8L);
+            ReplicationStatus.COMPLETED, "dstVid", null, 1, 1_000L, 2_000L, 8L, "0123456789abcdef0123456789abcdef");
     private static final StatusEvent FAILED = new StatusEvent("src", "k1", null, "zenko",
             ReplicationStatus.FAILED, null, "DstBucketNotFound", 5, 1_000L, null, null);
 
     @Test
     void schemaIsNamedVersionedAndMarksOptionalFields() {
         assertEquals("io.backbeat.connect.StatusEvent", StatusEvent.SCHEMA.name());
-        assertEquals(1, StatusEvent.SCHEMA.version());
+        assertEquals(2, StatusEvent.SCHEMA.version());
         for (String required : new String[] {"bucket", "objectKey", "site", "status", "attempts", "sourceWriteTimeMs"}) {
             assertFalse(StatusEvent.SCHEMA.field(required).schema().isOptional(), required);
         }
         for (String optional : new String[] {"versionId", "destinationVersionId", "reason", "replicatedTimeMs",
-                "contentLength"}) {
+                "contentLength", "sourceFingerprint"}) {
             assertTrue(StatusEvent.SCHEMA.field(optional).schema().isOptional(), optional);
         }
     }
@@ -46,6 +46,27 @@ class StatusEventTest {
         }
         assertEquals("src/dir/k2", COMPLETED.kafkaKey());
         assertEquals("FAILED", FAILED.toStruct().getString("status"));
+    }
+
+    @Test
+    void eventsWrittenBeforeTheFingerprintExistedStillRead() {
+        // a version-1 event (no sourceFingerprint field), as a Struct and as a schemaless map
+        SchemaBuilder v1 = SchemaBuilder.struct().name(StatusEvent.SCHEMA_NAME).version(1);
+        StatusEvent.SCHEMA.fields().stream().filter(f -> !f.name().equals("sourceFingerprint"))
+                .forEach(f -> v1.field(f.name(), f.schema()));
+        Schema v1Schema = v1.build();
+        Struct old = new Struct(v1Schema);
+        Struct current = COMPLETED.toStruct();
+        v1Schema.fields().forEach(f -> old.put(f.name(), current.get(f.name())));
+        StatusEvent read = StatusEvent.fromStruct(old);
+        assertEquals(null, read.sourceFingerprint());
+        assertEquals(COMPLETED.withSourceFingerprint(null), read);
+        Map<String, Object> map = new HashMap<>();
+        v1Schema.fields().forEach(f -> map.put(f.name(), current.get(f.name())));
+        assertEquals(COMPLETED.withSourceFingerprint(null), StatusEvent.fromValue(map));
+        // the field, when present, must be a string
+        map.put("sourceFingerprint", 12L);
+        assertDataException(() -> StatusEvent.fromValue(map), "'sourceFingerprint'");
     }
 
     @Test

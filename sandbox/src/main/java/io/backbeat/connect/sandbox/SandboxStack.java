@@ -221,7 +221,14 @@ public final class SandboxStack implements AutoCloseable {
         return connect;
     }
 
-    public ConnectRest rest() {
+    /** The REST API of a running worker (a test may have removed the one used so far). */
+    public synchronized ConnectRest rest() {
+        java.net.URI base = rest.base();
+        boolean alive = connect.workers().stream().anyMatch(w -> (w.url() + "/").replaceAll("/+$", "/")
+                .equals(base.toString()));
+        if (!alive) {
+            rest = new ConnectRest(connect.restUrl());
+        }
         return rest;
     }
 

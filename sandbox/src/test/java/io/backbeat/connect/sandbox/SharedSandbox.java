@@ -10,15 +10,15 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * One {@link SandboxStack} (Kafka, two workers with the unzipped bundle, source site, two S3 sites, Redis) for
  * every test class of the run that asks for it, stopped when the run ends: starting it is the expensive part.
  */
-final class SharedSandbox implements ParameterResolver {
+public final class SharedSandbox implements ParameterResolver {
 
     /** The plugin.path Maven unzipped the bundle into (generate-resources of this module). */
-    static Path pluginPath() {
+    public static Path pluginPath() {
         return Path.of(required("backbeat.sandbox.plugin.path"));
     }
 
     /** The repository root (connector-configs/, docker/). */
-    static Path projectRoot() {
+    public static Path projectRoot() {
         return Path.of(required("backbeat.sandbox.project.root")).toAbsolutePath().normalize();
     }
 

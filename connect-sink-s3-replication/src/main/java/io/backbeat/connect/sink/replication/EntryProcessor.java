@@ -89,7 +89,9 @@ public final class EntryProcessor implements EntryHandler {
             ObjectReplicator.Result result = replicator.replicate(entry, md, bucket, known, retries);
             StatusEvent event = new StatusEvent(entry.bucket(), entry.objectKey(), entry.versionId(), site,
                     ReplicationStatus.COMPLETED, result.destinationVersionId(), null, retries.get() + 1,
-                    entry.operationTimeMs(), System.currentTimeMillis(), result.bytes());
+                    entry.operationTimeMs(), System.currentTimeMillis(), result.bytes(),
+                    // what was copied: the status sink completes the site only if the source still looks like this
+                    md.replicationFingerprint());
             LOG.debug("{}: {} to site {} ({} bytes, destination version {}, {} retries)", entry, result.action(),
                     site, result.bytes(), result.destinationVersionId(), retries.get());
             return new EntryOutcome(entry, event, null, null, result);

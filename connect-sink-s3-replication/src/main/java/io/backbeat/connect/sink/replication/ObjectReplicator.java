@@ -79,14 +79,22 @@ public final class ObjectReplicator {
     private final Retrier retrier;
     private final CopySettings settings;
     private final Map<String, Long> versionedBuckets = new ConcurrentHashMap<>();
+    private final SiteStats stats;
 
     public ObjectReplicator(S3Client source, S3Client destination, ExecutorService partExecutor, Retrier retrier,
                             CopySettings settings) {
+        this(source, destination, partExecutor, retrier, settings, null);
+    }
+
+    /** @param stats where copy progress (per part) is reported; null for none */
+    public ObjectReplicator(S3Client source, S3Client destination, ExecutorService partExecutor, Retrier retrier,
+                            CopySettings settings, SiteStats stats) {
         this.source = source;
         this.destination = destination;
         this.partExecutor = partExecutor;
         this.retrier = retrier;
         this.settings = settings;
+        this.stats = stats;
     }
 
     /**
@@ -167,6 +175,9 @@ public final class ObjectReplicator {
 
     private Result copyData(LogEntry entry, ObjectMetadata md, String bucket, AtomicInteger retries) {
         long size = md.contentLength();
+        if (stats != null) {
+            stats.objectStarted(entry, size);
+        }
         if (size > 0 && (size >= settings.multipartThreshold() || md.multipartPartCount() > 0)) {
             return copyMultipart(entry, md, bucket, retries);
         }
@@ -209,6 +220,9 @@ public final class ObjectReplicator {
             }
         }, retries);
         requireVersion(versionId, bucket);
+        if (stats != null) {
+            stats.objectBytes(entry, size);
+        }
         return new Result(Action.DATA_COPIED, versionId, size, 0);
     }
 
@@ -266,6 +280,9 @@ public final class ObjectReplicator {
                 String etag = destination.uploadPart(u -> u.bucket(bucket).key(entry.objectKey()).uploadId(uploadId)
                                 .partNumber(range.partNumber()).contentLength(range.length()),
                         RequestBody.fromContentProvider(body, range.length(), "application/octet-stream")).eTag();
+                if (stats != null) {
+                    stats.objectBytes(entry, range.length());
+                }
                 return CompletedPart.builder().partNumber(range.partNumber()).eTag(etag).build();
             } catch (RuntimeException e) {
                 throw body.blame(e);

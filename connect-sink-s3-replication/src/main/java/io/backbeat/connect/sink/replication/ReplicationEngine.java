@@ -23,8 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.backbeat.connect.model.LogEntry;
+import io.backbeat.connect.model.ObjectMetadata;
 import io.backbeat.connect.sink.failed.FailedEntry;
 import io.backbeat.connect.sink.failed.FailedEntryStore;
+import io.backbeat.connect.sink.metrics.ReplicationSinkMetrics;
 import io.backbeat.connect.sink.retry.Retrier;
 import io.backbeat.connect.sink.retry.Side;
 import io.backbeat.connect.sink.status.StatusPublisher;
@@ -55,16 +57,29 @@ public final class ReplicationEngine implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object capacity = new Object();
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
-    private final Stats stats = new Stats();
+    private final SiteStats stats;
+    private final AtomicLong admitted = new AtomicLong();
+    /** Source write time of each entry in flight, by admission number: the RPO gauge reads the oldest. */
+    private final Map<Long, Long> inFlightWriteTimes = new ConcurrentHashMap<>();
     private volatile boolean closed;
+
+    /** An engine reporting to metrics only (no Redis counters). */
+    public ReplicationEngine(EntryHandler processor, StatusPublisher publisher, FailedEntryStore failedStore,
+                             ErrantRecordReporter dlq, Retrier bookkeepingRetrier, int concurrency) {
+        this(processor, publisher, failedStore, dlq, bookkeepingRetrier, concurrency,
+                SiteStats.metricsOnly(processor.site()));
+    }
 
     /**
      * @param failedStore may be null (no Redis configured)
      * @param dlq         may be null (no DLQ configured, or a worker older than Kafka 2.6)
      * @param concurrency entries replicated at the same time
+     * @param stats       where completions, failures and gauges are reported
      */
     public ReplicationEngine(EntryHandler processor, StatusPublisher publisher, FailedEntryStore failedStore,
-                             ErrantRecordReporter dlq, Retrier bookkeepingRetrier, int concurrency) {
+                             ErrantRecordReporter dlq, Retrier bookkeepingRetrier, int concurrency, SiteStats stats) {
+        this.stats = stats;
+        stats.metrics().gauges(inFlight::get, this::rpoMs);
         this.processor = processor;
         this.publisher = publisher;
         this.failedStore = failedStore;
@@ -73,24 +88,18 @@ public final class ReplicationEngine implements AutoCloseable {
         this.workers = Executors.newFixedThreadPool(concurrency, named("replication-" + processor.site()));
     }
 
-    /** Counters of what the engine did, for logs, tests and metrics. */
-    public static final class Stats {
-        public final AtomicLong completed = new AtomicLong();
-        public final AtomicLong failed = new AtomicLong();
-        public final AtomicLong skipped = new AtomicLong();
-        public final AtomicLong badRecords = new AtomicLong();
-        public final AtomicLong bytes = new AtomicLong();
-        public final AtomicLong redisFailures = new AtomicLong();
-
-        @Override
-        public String toString() {
-            return "completed=" + completed + " failed=" + failed + " skipped=" + skipped + " badRecords="
-                    + badRecords + " bytes=" + bytes + " redisFailures=" + redisFailures;
-        }
+    /** What the engine did, for logs, tests and metrics. */
+    public ReplicationSinkMetrics metrics() {
+        return stats.metrics();
     }
 
-    public Stats stats() {
-        return stats;
+    /** Age of the oldest entry in flight (now minus its source write time), 0 when none is. */
+    long rpoMs() {
+        long oldest = Long.MAX_VALUE;
+        for (long t : inFlightWriteTimes.values()) {
+            oldest = Math.min(oldest, t);
+        }
+        return oldest == Long.MAX_VALUE ? 0 : Math.max(0, System.currentTimeMillis() - oldest);
     }
 
     /** Records accepted and not done yet. */
@@ -139,8 +148,11 @@ public final class ReplicationEngine implements AutoCloseable {
             return;
         }
         LogEntry e = entry;
+        long admission = admitted.incrementAndGet();
+        inFlightWriteTimes.put(admission, e.operationTimeMs());
         chain(orderKey, () -> CompletableFuture.supplyAsync(() -> processor.process(e), workers)
-                .thenCompose(outcome -> finish(record, outcome)), partition, offset);
+                .thenCompose(outcome -> finish(record, outcome))
+                .whenComplete((v, t) -> inFlightWriteTimes.remove(admission)), partition, offset);
     }
 
     /** Runs {@code job} after the previous job of the same key, and marks the record done when it ends. */
@@ -174,19 +186,36 @@ public final class ReplicationEngine implements AutoCloseable {
 
     private CompletableFuture<Void> finish(SinkRecord record, EntryOutcome outcome) {
         if (outcome.isSkipped()) {
-            stats.skipped.incrementAndGet();
+            stats.metrics().skipped();
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<Void> bookkeeping = CompletableFuture.completedFuture(null);
         if (outcome.isFailed()) {
-            stats.failed.incrementAndGet();
             bookkeeping = CompletableFuture.runAsync(() -> recordFailure(outcome), workers)
                     .thenCompose(v -> reportToDlq(record, outcome.failure()));
-        } else {
-            stats.completed.incrementAndGet();
-            stats.bytes.addAndGet(outcome.result() == null ? 0 : outcome.result().bytes());
         }
-        return bookkeeping.thenCompose(v -> publisher.publish(outcome.event()));
+        // counted once the event is acknowledged, as the entry is then done; on a worker, not the producer's thread
+        return bookkeeping.thenCompose(v -> publisher.publish(outcome.event()))
+                .thenRunAsync(() -> count(outcome), workers);
+    }
+
+    private void count(EntryOutcome outcome) {
+        if (outcome.isFailed()) {
+            stats.failed(outcome.event(), sizeOf(outcome.entry()));
+        } else {
+            stats.replicated(outcome.event());
+        }
+    }
+
+    /** The size of the entry's version, for the failed-bytes counters; 0 when the entry has no usable metadata. */
+    private static long sizeOf(LogEntry entry) {
+        try {
+            ObjectMetadata md = entry.objectMetadata();
+            return md == null ? 0 : md.contentLength();
+        } catch (RuntimeException e) {
+            // unreadable metadata is the failure itself, already reported with the FAILED event: only size is lost
+            return 0;
+        }
     }
 
     private void recordFailure(EntryOutcome outcome) {
@@ -201,7 +230,7 @@ public final class ReplicationEngine implements AutoCloseable {
                     () -> failedStore.add(failed), null);
         } catch (RuntimeException ex) {
             // the FAILED status event still records the failure; the Redis list (ops API) misses this one
-            stats.redisFailures.incrementAndGet();
+            stats.metrics().redisFailed();
             LOG.error("could not record failed entry {} for site {} in Redis: {}", failed.member(),
                     processor.site(), ex.toString());
         }
@@ -228,7 +257,7 @@ public final class ReplicationEngine implements AutoCloseable {
     }
 
     private CompletableFuture<Void> badRecord(SinkRecord record, Throwable error) {
-        stats.badRecords.incrementAndGet();
+        stats.metrics().badRecord();
         String where = record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset();
         if (dlq != null) {
             LOG.error("record {} is not a log entry ({}); sent to the dead letter queue", where, error.getMessage());
@@ -239,19 +268,24 @@ public final class ReplicationEngine implements AutoCloseable {
         return CompletableFuture.completedFuture(null);
     }
 
-    /** Offsets safe to commit for the given partitions: all records below them are done. */
-    public Map<TopicPartition, OffsetAndMetadata> committableOffsets(Collection<TopicPartition> partitions) {
+    /**
+     * Offsets safe to commit, given the framework's current offsets (one past the last record it consumed, records
+     * the SMT chain dropped included). A partition with records in flight commits up to its first unfinished one;
+     * a partition with nothing in flight commits the framework's offset, so records that never reached the task
+     * (filtered out) are committed too and consumer lag can reach 0.
+     */
+    public Map<TopicPartition, OffsetAndMetadata> committableOffsets(
+            Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
         Map<TopicPartition, OffsetAndMetadata> result = new HashMap<>();
-        for (TopicPartition tp : partitions) {
+        currentOffsets.forEach((tp, current) -> {
             PartitionProgress p = progress.get(tp);
-            if (p == null) {
-                continue;
+            long firstUnfinished = p == null ? -1 : p.firstPending();
+            if (firstUnfinished >= 0) {
+                result.put(tp, new OffsetAndMetadata(firstUnfinished));
+            } else if (current != null) {
+                result.put(tp, current);
             }
-            long offset = p.committable();
-            if (offset >= 0) {
-                result.put(tp, new OffsetAndMetadata(offset));
-            }
-        }
+        });
         return result;
     }
 
@@ -293,7 +327,7 @@ public final class ReplicationEngine implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        LOG.info("replication engine of site {} stopped: {}", processor.site(), stats);
+        LOG.info("replication engine of site {} stopped: {}", processor.site(), stats.metrics());
     }
 
     private static Throwable unwrap(Throwable t) {

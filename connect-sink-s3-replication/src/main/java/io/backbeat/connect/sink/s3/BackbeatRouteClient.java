@@ -108,7 +108,10 @@ public final class BackbeatRouteClient {
                 .payload(content)
                 .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, "s3")
                 .putProperty(AwsV4HttpSigner.REGION_NAME, connection.config().region())
-                .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, true));
+                .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, true)
+                // S3 rules: the path is signed as sent, encoded once and not normalised
+                .putProperty(AwsV4FamilyHttpSigner.DOUBLE_URL_ENCODE, false)
+                .putProperty(AwsV4FamilyHttpSigner.NORMALIZE_PATH, false));
         try {
             HttpExecuteResponse response = connection.httpClient().prepareRequest(HttpExecuteRequest.builder()
                     .request(signed.request())

@@ -26,7 +26,7 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.TlsTrustManagersProvider;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -90,7 +90,9 @@ public final class S3ClientFactory {
     }
 
     static SdkHttpClient httpClient(S3ClientConfig config) {
-        Apache5HttpClient.Builder builder = Apache5HttpClient.builder()
+        // Apache HttpClient 4: no limit on response header count (an object may carry 100+ user metadata
+        // headers; the HttpClient 5 based client refuses more than 100).
+        ApacheHttpClient.Builder builder = ApacheHttpClient.builder()
                 .maxConnections(config.maxConnections())
                 .connectionTimeout(config.connectionTimeout())
                 .socketTimeout(config.socketTimeout())

@@ -40,7 +40,7 @@ public final class CloudServerMetadataWriter implements MetadataWriter {
             return MetadataWriter.missing();
         }
         Decision decision = change.decide(current);
-        if (decision.outcome() == Outcome.APPLIED) {
+        if (decision.writes()) {
             route.putMetadata(bucket, objectKey, version, decision.updated().toJson());
         }
         return new Result(decision, 0);

@@ -13,6 +13,11 @@ public interface MetadataWriter extends AutoCloseable {
     enum Outcome {
         /** The new status was written. */
         APPLIED,
+        /**
+         * A COMPLETED event whose copy was made from source metadata that has changed since (its fingerprint
+         * differs): the replica version was recorded, the site left PENDING for the newer entry. Written.
+         */
+        SOURCE_CHANGED,
         /** The site is COMPLETED already; COMPLETED is final, nothing written. */
         ALREADY_COMPLETED,
         /** The stored status is already the one of the event (a redelivery), nothing written. */
@@ -22,18 +27,25 @@ public interface MetadataWriter extends AutoCloseable {
     }
 
     /**
-     * The decision for the stored metadata: write {@code updated} (outcome {@link Outcome#APPLIED}), or leave
-     * it as it is.
+     * The decision for the stored metadata: write {@code updated} (outcomes {@link Outcome#APPLIED} and
+     * {@link Outcome#SOURCE_CHANGED}), or leave it as it is.
      */
     record Decision(Outcome outcome, ObjectMetadata updated) {
         public Decision {
-            if ((outcome == Outcome.APPLIED) != (updated != null)) {
-                throw new IllegalArgumentException("an APPLIED decision, and only it, carries the metadata to write");
+            boolean writing = outcome == Outcome.APPLIED || outcome == Outcome.SOURCE_CHANGED;
+            if (writing != (updated != null)) {
+                throw new IllegalArgumentException("an APPLIED or SOURCE_CHANGED decision, and only it, carries the "
+                        + "metadata to write");
             }
         }
 
         public static Decision write(ObjectMetadata updated) {
             return new Decision(Outcome.APPLIED, updated);
+        }
+
+        /** Whether {@link #updated} is to be written. */
+        public boolean writes() {
+            return updated != null;
         }
 
         public static Decision keep(Outcome why) {

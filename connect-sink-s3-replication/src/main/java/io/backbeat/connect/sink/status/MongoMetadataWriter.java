@@ -120,7 +120,7 @@ public final class MongoMetadataWriter implements MetadataWriter {
                 return null;
             }
             Decision decision = change.decide(current);
-            if (decision.outcome() != Outcome.APPLIED) {
+            if (!decision.writes()) {
                 return decision;
             }
             BsonDocument info = BsonDocument.parse(decision.updated().replicationInfo().toJson());

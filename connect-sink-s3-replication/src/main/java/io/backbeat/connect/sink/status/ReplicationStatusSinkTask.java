@@ -26,7 +26,7 @@ public class ReplicationStatusSinkTask extends SinkTask {
         metrics = new StatusSinkMetrics();
         metrics.register(props.getOrDefault(ReplicationStatusSinkConnector.CONNECTOR_NAME, "replication-status"),
                 props.getOrDefault(ReplicationStatusSinkConnector.TASK_ID, "0"));
-        StatusPluginMetrics.tryRegister(context, metrics);
+        metrics.registerPluginMetrics(context);
         try {
             writeBack = StatusWriteBack.start(config, errantRecordReporter(), metrics);
         } catch (RuntimeException e) {

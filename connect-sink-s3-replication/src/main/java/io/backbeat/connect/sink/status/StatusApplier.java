@@ -22,6 +22,11 @@ import io.backbeat.connect.sink.status.MetadataWriter.Outcome;
  * leaves a COMPLETED site alone (COMPLETED is final), else sets the site's status and replica version id,
  * recomputes the global status ({@link ReplicationInfo#withSiteStatus}) and writes it back.
  *
+ * <p>A COMPLETED event names the source state it copied ({@link StatusEvent#sourceFingerprint()}). When the
+ * version's metadata no longer has that fingerprint (tags or metadata changed while the copy ran), completing
+ * the site would make the sink skip the newer entry: the replica version is recorded instead and the site stays
+ * PENDING ({@link Outcome#SOURCE_CHANGED}). Events without fingerprint complete the site as before.
+ *
  * <p>Failures: a read or write that may succeed later is retried under the retry policy and, when the policy
  * gives up, thrown as a retryable {@link ReplicationFailure}; an event that can never apply (its site is not a
  * target of the version, the version is a replica, the metadata is unreadable) is thrown at once as a final
@@ -60,6 +65,12 @@ public final class StatusApplier {
                 LOG.debug("{}: site {} set to {} (replica version {})", describe(event), event.site(), event.status(),
                         event.destinationVersionId());
             }
+            case SOURCE_CHANGED -> {
+                metrics.sourceChanged();
+                LOG.info("{}: the source changed since the copy to site {} read it; replica version {} recorded, "
+                        + "the site stays PENDING for the newer entry", describe(event), event.site(),
+                        event.destinationVersionId());
+            }
             case ALREADY_COMPLETED -> {
                 metrics.skippedAlreadyCompleted();
                 LOG.debug("{}: site {} is COMPLETED already, {} ignored", describe(event), event.site(),
@@ -95,6 +106,15 @@ public final class StatusApplier {
         }
         if (backend.get().status() == ReplicationStatus.COMPLETED) {
             return Decision.keep(Outcome.ALREADY_COMPLETED);
+        }
+        if (event.status() == ReplicationStatus.COMPLETED && event.sourceFingerprint() != null
+                && !event.sourceFingerprint().equals(current.replicationFingerprint())) {
+            // the source changed (e.g. new tags) after the copy read it: the replica exists but is stale. Record
+            // it so the newer entry updates that replica, and keep the site PENDING so that entry is not skipped.
+            ReplicationInfo known = info.withSiteStatus(event.site(), ReplicationStatus.PENDING,
+                    event.destinationVersionId());
+            return known.equals(info) ? Decision.keep(Outcome.UNCHANGED)
+                    : new Decision(Outcome.SOURCE_CHANGED, current.withReplicationInfo(known));
         }
         // only a completed copy names the replica; FAILED and PENDING keep what is known
         String replicaVersion = event.status() == ReplicationStatus.COMPLETED ? event.destinationVersionId() : null;

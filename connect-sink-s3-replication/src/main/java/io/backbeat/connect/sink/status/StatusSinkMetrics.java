@@ -1,26 +1,27 @@
 package io.backbeat.connect.sink.status;
 
-import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 import javax.management.JMException;
-import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.backbeat.connect.sink.metrics.TaskMetrics;
+
 /** Counters of one status write-back task, exposed over JMX (and Connect plugin metrics where available). */
 public final class StatusSinkMetrics implements StatusSinkMetricsMXBean, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusSinkMetrics.class);
-    public static final String JMX_DOMAIN = "io.backbeat.connect";
+    public static final String JMX_DOMAIN = TaskMetrics.JMX_DOMAIN;
     public static final String JMX_TYPE = "replication-status-sink";
 
     private final AtomicLong applied = new AtomicLong();
+    private final AtomicLong sourceChanged = new AtomicLong();
     private final AtomicLong alreadyCompleted = new AtomicLong();
     private final AtomicLong unchanged = new AtomicLong();
     private final AtomicLong versionMissing = new AtomicLong();
@@ -30,39 +31,38 @@ public final class StatusSinkMetrics implements StatusSinkMetricsMXBean, AutoClo
     private ObjectName registered;
 
     public static ObjectName objectName(String connector, String task) throws JMException {
-        return new ObjectName(JMX_DOMAIN + ":type=" + JMX_TYPE + ",connector=" + ObjectName.quote(connector)
-                + ",task=" + ObjectName.quote(task));
+        Map<String, String> keys = new LinkedHashMap<>();
+        keys.put("connector", connector);
+        keys.put("task", task);
+        return TaskMetrics.objectName(JMX_TYPE, keys);
     }
 
     /** Registers the MBean; a failure is logged, never fatal (metrics must not stop the write-back). */
     public void register(String connector, String task) {
         try {
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            ObjectName name = objectName(connector, task);
-            if (server.isRegistered(name)) {
-                server.unregisterMBean(name); // a previous instance of this task that did not stop cleanly
-            }
-            server.registerMBean(this, name);
-            registered = name;
+            registered = TaskMetrics.registerJmx(this, objectName(connector, task));
         } catch (JMException e) {
             LOG.warn("could not register JMX metrics for connector {} task {}: {}", connector, task, e.toString());
         }
     }
 
+    /** Adds the metrics to the task's Connect plugin metrics where the worker has them. */
+    public boolean registerPluginMetrics(Object context) {
+        return TaskMetrics.tryPluginMetrics(context, "Backbeat replication status write-back", byName(), Map.of());
+    }
+
     @Override
     public void close() {
-        if (registered != null) {
-            try {
-                ManagementFactory.getPlatformMBeanServer().unregisterMBean(registered);
-            } catch (JMException e) {
-                LOG.debug("JMX metrics already unregistered: {}", e.toString());
-            }
-            registered = null;
-        }
+        TaskMetrics.unregisterJmx(registered);
+        registered = null;
     }
 
     void applied() {
         applied.incrementAndGet();
+    }
+
+    void sourceChanged() {
+        sourceChanged.incrementAndGet();
     }
 
     void skippedAlreadyCompleted() {
@@ -92,6 +92,11 @@ public final class StatusSinkMetrics implements StatusSinkMetricsMXBean, AutoClo
     @Override
     public long getEventsApplied() {
         return applied.get();
+    }
+
+    @Override
+    public long getSourceChanged() {
+        return sourceChanged.get();
     }
 
     @Override
@@ -128,6 +133,7 @@ public final class StatusSinkMetrics implements StatusSinkMetricsMXBean, AutoClo
     public Map<String, LongSupplier> byName() {
         Map<String, LongSupplier> m = new LinkedHashMap<>();
         m.put("events-applied", this::getEventsApplied);
+        m.put("source-changed", this::getSourceChanged);
         m.put("skipped-already-completed", this::getSkippedAlreadyCompleted);
         m.put("skipped-unchanged", this::getSkippedUnchanged);
         m.put("skipped-version-missing", this::getSkippedVersionMissing);
@@ -139,8 +145,6 @@ public final class StatusSinkMetrics implements StatusSinkMetricsMXBean, AutoClo
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder();
-        byName().forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append('=').append(v.getAsLong()));
-        return sb.toString();
+        return TaskMetrics.describe(byName());
     }
 }

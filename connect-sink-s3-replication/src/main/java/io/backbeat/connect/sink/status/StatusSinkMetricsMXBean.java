@@ -10,6 +10,9 @@ public interface StatusSinkMetricsMXBean {
     /** Status events written to the source metadata. */
     long getEventsApplied();
 
+    /** COMPLETED events whose copy predates a source change: replica version recorded, site left PENDING. */
+    long getSourceChanged();
+
     /** Events for a site that is COMPLETED already (COMPLETED is final). */
     long getSkippedAlreadyCompleted();
 

@@ -37,6 +37,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import io.backbeat.connect.sink.metrics.ReplicationSinkMetrics;
+import io.backbeat.connect.sink.metrics.ReplicationStats;
+
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
 import software.amazon.awssdk.services.s3.model.Tag;
 
@@ -53,6 +56,7 @@ class EntryProcessorTest {
     private static EntryProcessor processor;
     private static ObjectReplicator replicator;
     private static Retrier fastRetrier;
+    private static ReplicationStats redisStats;
 
     @BeforeAll
     static void start() {
@@ -64,7 +68,10 @@ class EntryProcessorTest {
         fastRetrier = new Retrier(new RetryPolicy(2, 10_000, 10, 20, 0.1, 1.5));
         // small plan so that a 21 MiB object doubles twice: 5 MiB -> 10 -> 20 (S3 wants parts of >= 5 MiB)
         CopySettings small = new CopySettings(5 * MIB, new PartPlan.Settings(5 * MIB, 2, 512 * MIB), 60_000);
-        replicator = new ObjectReplicator(connection.s3(), connection.s3(), parts, fastRetrier, small);
+        // Redis counters are the ops API's business (ReplicationStatsTest): here only what the copy reports
+        redisStats = org.mockito.Mockito.mock(ReplicationStats.class);
+        replicator = new ObjectReplicator(connection.s3(), connection.s3(), parts, fastRetrier, small,
+                new SiteStats(new ReplicationSinkMetrics(SITE), redisStats, () -> 42L));
         processor = new EntryProcessor(SITE, null, SourceMetadataReader.ENTRY, replicator, fastRetrier);
     }
 
@@ -158,6 +165,8 @@ class EntryProcessorTest {
         assertEquals(data.length, outcome.event().contentLength());
         assertEquals(src.versionId(), outcome.event().versionId());
         assertEquals(SITE, outcome.event().site());
+        assertEquals(src.md().replicationFingerprint(), outcome.event().sourceFingerprint(),
+                "the event names the source state it copied");
 
         ResponseBytes<GetObjectResponse> copy = client.getObjectAsBytes(g -> g.bucket("dst").key("small")
                 .versionId(dstVersion));
@@ -199,6 +208,16 @@ class EntryProcessorTest {
         assertEquals("large", head.metadata().get("size"));
         assertEquals("REPLICA", head.metadata().get("scal-replication-status"));
         assertEquals(Map.of("k", "v"), tagsOf("dst", "big", v));
+
+        // per-object progress for the ops API: the size when the copy starts, then each part as it is written
+        org.mockito.Mockito.verify(redisStats).recordObjectStarted(SITE, "src", "big", src.versionId(), data.length,
+                42L);
+        org.mockito.ArgumentCaptor<Long> written = org.mockito.ArgumentCaptor.forClass(Long.class);
+        org.mockito.Mockito.verify(redisStats, org.mockito.Mockito.times(2)).recordObjectBytes(
+                org.mockito.ArgumentMatchers.eq(SITE), org.mockito.ArgumentMatchers.eq("src"),
+                org.mockito.ArgumentMatchers.eq("big"), org.mockito.ArgumentMatchers.eq(src.versionId()),
+                written.capture(), org.mockito.ArgumentMatchers.eq(42L));
+        assertEquals((long) data.length, written.getAllValues().stream().mapToLong(Long::longValue).sum());
     }
 
     @Test
@@ -233,6 +252,7 @@ class EntryProcessorTest {
         assertEquals(ObjectReplicator.Action.TAGS_UPDATED, outcome.result().action(),
                 () -> String.valueOf(outcome.failure()));
         assertEquals(dstVersion, outcome.event().destinationVersionId());
+        assertEquals(retagged.replicationFingerprint(), outcome.event().sourceFingerprint());
         assertEquals(Map.of("a", "2", "b", "3"), tagsOf("dst", "tagged", dstVersion));
         assertEquals(versionsBefore, versions("dst", "tagged").size(), "no new version for a tag change");
 

@@ -38,6 +38,8 @@ import io.backbeat.connect.model.ReplicationStatus;
 import io.backbeat.connect.model.StatusEvent;
 import io.backbeat.connect.sink.failed.FailedEntry;
 import io.backbeat.connect.sink.failed.FailedEntryStore;
+import io.backbeat.connect.sink.metrics.ReplicationSinkMetrics;
+import io.backbeat.connect.sink.metrics.ReplicationStats;
 import io.backbeat.connect.sink.retry.ReplicationFailure;
 import io.backbeat.connect.sink.retry.Retrier;
 import io.backbeat.connect.sink.retry.RetryPolicy;
@@ -159,8 +161,8 @@ class ReplicationEngineTest {
         }
         assertEquals(2, h.maxRunning.get(), "two objects ran at the same time, never two entries of one object");
         assertEquals(10, publisher.events.size());
-        assertEquals(Map.of(P0, new OffsetAndMetadata(10)), engine.committableOffsets(Set.of(P0)));
-        assertEquals(10, engine.stats().completed.get());
+        assertEquals(Map.of(P0, new OffsetAndMetadata(10)), engine.committableOffsets(framework(P0, 10)));
+        assertEquals(10, engine.metrics().getOpsReplicated());
     }
 
     @Test
@@ -171,7 +173,7 @@ class ReplicationEngineTest {
         engine(h, null, null, 4);
         engine.submit(List.of(record(0, 100, "x", "x1"), record(0, 101, "y", "y1"), record(0, 102, "z", "z1")));
         Await.until(WAIT, "y and z done", () -> publisher.events.size() == 2);
-        assertEquals(Map.of(P0, new OffsetAndMetadata(100)), engine.committableOffsets(Set.of(P0)),
+        assertEquals(Map.of(P0, new OffsetAndMetadata(100)), engine.committableOffsets(framework(P0, 103)),
                 "101 and 102 are done but 100 is not: nothing past 100 may be committed");
 
         // the status event of x1 is not acknowledged yet: still not done
@@ -179,12 +181,12 @@ class ReplicationEngineTest {
         publisher.behaviour = e -> ack;
         slow.countDown();
         Await.until(WAIT, "x1 copied", () -> h.log.contains("end x x1"));
-        assertEquals(Map.of(P0, new OffsetAndMetadata(100)), engine.committableOffsets(Set.of(P0)));
+        assertEquals(Map.of(P0, new OffsetAndMetadata(100)), engine.committableOffsets(framework(P0, 103)));
         ack.complete(null);
         Await.until(WAIT, "x1 done", () -> engine.inFlight() == 0);
-        assertEquals(Map.of(P0, new OffsetAndMetadata(103)), engine.committableOffsets(Set.of(P0)));
-        // partitions never seen are not offered
-        assertEquals(Map.of(), engine.committableOffsets(Set.of(new TopicPartition(TOPIC, 7))));
+        assertEquals(Map.of(P0, new OffsetAndMetadata(103)), engine.committableOffsets(framework(P0, 103)));
+        // a partition whose records were all filtered out commits what the framework consumed
+        assertEquals(framework(new TopicPartition(TOPIC, 7), 40), engine.committableOffsets(framework(new TopicPartition(TOPIC, 7), 40)));
     }
 
     @Test
@@ -196,7 +198,7 @@ class ReplicationEngineTest {
         Await.until(WAIT, "entry finished", () -> engine.inFlight() == 0);
         ConnectException e = assertThrows(ConnectException.class, engine::checkHealthy);
         assertTrue(e.getMessage().contains("broker gone"), e.getMessage());
-        assertEquals(Map.of(P0, new OffsetAndMetadata(5)), engine.committableOffsets(Set.of(P0)));
+        assertEquals(Map.of(P0, new OffsetAndMetadata(5)), engine.committableOffsets(framework(P0, 6)));
     }
 
     @Test
@@ -220,7 +222,7 @@ class ReplicationEngineTest {
         assertEquals("DstBucketNotFound", ((ReplicationFailure) why.getValue()).reason());
         assertEquals(1, publisher.events.size());
         assertEquals("DstBucketNotFound", publisher.events.get(0).reason());
-        assertEquals(Map.of(P0, new OffsetAndMetadata(1)), engine.committableOffsets(Set.of(P0)));
+        assertEquals(Map.of(P0, new OffsetAndMetadata(1)), engine.committableOffsets(framework(P0, 1)));
         engine.checkHealthy();
     }
 
@@ -235,7 +237,7 @@ class ReplicationEngineTest {
         engine.submit(List.of(record(0, 0, "k", "v1")));
         Await.until(WAIT, "entry done", () -> engine.inFlight() == 0);
         engine.checkHealthy();
-        assertEquals(1, engine.stats().redisFailures.get());
+        assertEquals(1, engine.metrics().getRedisFailures());
         assertEquals(1, publisher.events.size(), "the FAILED event is still published");
     }
 
@@ -249,8 +251,8 @@ class ReplicationEngineTest {
         engine.submit(List.of(bad, record(0, 1, "k", "v1")));
         Await.until(WAIT, "records done", () -> engine.inFlight() == 0);
         verify(dlq).report(eq(bad), any());
-        assertEquals(1, engine.stats().badRecords.get());
-        assertEquals(Map.of(P0, new OffsetAndMetadata(2)), engine.committableOffsets(Set.of(P0)));
+        assertEquals(1, engine.metrics().getBadRecords());
+        assertEquals(Map.of(P0, new OffsetAndMetadata(2)), engine.committableOffsets(framework(P0, 2)));
     }
 
     @Test
@@ -263,17 +265,112 @@ class ReplicationEngineTest {
         Await.until(WAIT, "records done", () -> engine.inFlight() == 0);
         assertEquals(List.of(), publisher.events);
         verify(store, never()).add(any());
-        assertEquals(Map.of(P0, new OffsetAndMetadata(2)), engine.committableOffsets(Set.of(P0)));
+        assertEquals(Map.of(P0, new OffsetAndMetadata(2)), engine.committableOffsets(framework(P0, 2)));
     }
 
     @Test
     void closedPartitionsAreForgotten() throws Exception {
         ScriptedHandler h = new ScriptedHandler();
+        CountDownLatch stuck = new CountDownLatch(1);
+        h.gates.put("v1", stuck);
         engine(h, null, null, 2);
-        engine.submit(List.of(record(0, 0, "k", "v1"), record(1, 0, "j", "v1")));
-        assertTrue(engine.awaitInFlightAtMost(0, WAIT.toMillis()));
+        engine.submit(List.of(record(0, 0, "k", "v1")));
         engine.closePartitions(List.of(P0));
-        assertEquals(Map.of(new TopicPartition(TOPIC, 1), new OffsetAndMetadata(1)),
-                engine.committableOffsets(Set.of(P0, new TopicPartition(TOPIC, 1))));
+        // assigned again later: the record of the lost assignment no longer holds the partition back
+        assertEquals(framework(P0, 5), engine.committableOffsets(framework(P0, 5)));
+        stuck.countDown();
+    }
+
+    @Test
+    void recordsTheFiltersDroppedAreCommittedUpToTheFirstUnfinishedRecord() {
+        ScriptedHandler h = new ScriptedHandler();
+        CountDownLatch slow = new CountDownLatch(1);
+        h.gates.put("b1", slow);
+        engine(h, null, null, 2);
+        TopicPartition p1 = new TopicPartition(TOPIC, 1);
+        TopicPartition p2 = new TopicPartition(TOPIC, 2);
+        // P0: offset 3 reached the task, 4..9 were dropped by the SMT chain; P1: 12 in flight, 13..19 dropped;
+        // P2: every record dropped
+        engine.submit(List.of(record(0, 3, "a", "a1"), record(1, 12, "b", "b1")));
+        Await.until(WAIT, "a1 done", () -> engine.inFlight() == 1);
+        Map<TopicPartition, OffsetAndMetadata> current = Map.of(P0, new OffsetAndMetadata(10),
+                p1, new OffsetAndMetadata(20), p2, new OffsetAndMetadata(7));
+        assertEquals(Map.of(P0, new OffsetAndMetadata(10), p1, new OffsetAndMetadata(12),
+                p2, new OffsetAndMetadata(7)), engine.committableOffsets(current));
+        slow.countDown();
+        Await.until(WAIT, "b1 done", () -> engine.inFlight() == 0);
+        assertEquals(current, engine.committableOffsets(current));
+    }
+
+    /** What the worker passes to preCommit: one past the last record it consumed in the partition. */
+    private static Map<TopicPartition, OffsetAndMetadata> framework(TopicPartition tp, long next) {
+        return Map.of(tp, new OffsetAndMetadata(next));
+    }
+
+    @Test
+    void metricsAndRedisCountersFollowAcknowledgedEvents() throws Exception {
+        ReplicationStats redis = mock(ReplicationStats.class);
+        SiteStats stats = new SiteStats(new ReplicationSinkMetrics("siteA"), redis, () -> 7_000_000L);
+        ScriptedHandler h = new ScriptedHandler();
+        CountDownLatch slow = new CountDownLatch(1);
+        h.gates.put("ok1", slow);
+        long written = System.currentTimeMillis() - 5_000;
+        h.outcome = e -> e.objectKey().equals("ok") ? new EntryOutcome(e, new StatusEvent(e.bucket(), e.objectKey(),
+                e.versionId(), "siteA", ReplicationStatus.COMPLETED, "dst", null, 3, e.operationTimeMs(),
+                e.operationTimeMs() + 250, 42L), null, null,
+                new ObjectReplicator.Result(ObjectReplicator.Action.DATA_COPIED, "dst", 42, 0)) : failed(e);
+        engine = new ReplicationEngine(h, publisher, null, null, retrier, 2, stats);
+        ReplicationSinkMetrics m = engine.metrics();
+        CompletableFuture<Void> ack = new CompletableFuture<>();
+        publisher.behaviour = e -> e.status() == ReplicationStatus.COMPLETED ? ack : CompletableFuture.completedFuture(null);
+
+        LogEntry ok = LogEntry.object(LogEntry.Type.PUT, "src", "ok", "ok1", "\u007fVok\u0000ok1", "{}", written);
+        LogEntry bad = LogEntry.object(LogEntry.Type.PUT, "src", "ko", "ko1", "\u007fVko\u0000ko1",
+                "{\"content-length\":7}", written + 1_000);
+        engine.submit(List.of(new SinkRecord(TOPIC, 0, null, ok.kafkaKey(), LogEntry.SCHEMA, ok.toStruct(), 0),
+                new SinkRecord(TOPIC, 0, null, bad.kafkaKey(), LogEntry.SCHEMA, bad.toStruct(), 1)));
+        Await.until(WAIT, "the failure counted", () -> m.getOpsFailed() == 1);
+        assertEquals(7, m.getBytesFailed(), "the failed version's size");
+        verify(redis).recordFailed("siteA", 7, 7_000_000L);
+        // the copy of ok1 is running: in flight, and the RPO is the age of its source write
+        assertEquals(1, m.getInFlightEntries());
+        assertTrue(m.getRpoMs() >= 5_000 && m.getRpoMs() < 60_000, "rpo " + m.getRpoMs());
+
+        slow.countDown();
+        Await.until(WAIT, "ok1 copied", () -> h.log.contains("end ok ok1"));
+        assertEquals(0, m.getOpsReplicated(), "not counted before its status event is acknowledged");
+        verify(redis, never()).recordDone(any(), org.mockito.ArgumentMatchers.anyLong(),
+                org.mockito.ArgumentMatchers.anyLong());
+        ack.complete(null);
+        Await.until(WAIT, "ok1 counted", () -> m.getOpsReplicated() == 1);
+        verify(redis).recordDone("siteA", 42, 7_000_000L);
+        assertEquals(42, m.getBytesReplicated());
+        assertEquals(250, m.getReplicationLatencyMsLast());
+        assertEquals(250, m.getReplicationLatencyMsMax());
+        assertEquals(1, m.getReplicationLatencyCount());
+        assertEquals(2, m.getTransientRetries(), "3 attempts: 2 retries");
+        Await.until(WAIT, "idle", () -> engine.inFlight() == 0);
+        assertEquals(0, m.getInFlightEntries());
+        assertEquals(0, m.getRpoMs());
+        assertEquals(Set.of("ops-replicated", "bytes-replicated", "ops-failed", "bytes-failed", "entries-skipped",
+                "bad-records", "transient-retries", "redis-failures", "in-flight-entries", "rpo-ms",
+                "replication-latency-ms-last", "replication-latency-ms-max", "replication-latency-ms-sum",
+                "replication-latency-count"), m.byName().keySet());
+    }
+
+    @Test
+    void aRedisOutageOnlyCountsAgainstTheCounters() {
+        ReplicationStats redis = mock(ReplicationStats.class);
+        org.mockito.Mockito.doThrow(new redis.clients.jedis.exceptions.JedisConnectionException("refused"))
+                .when(redis).recordDone(any(), org.mockito.ArgumentMatchers.anyLong(),
+                        org.mockito.ArgumentMatchers.anyLong());
+        engine = new ReplicationEngine(new ScriptedHandler(), publisher, null, null, retrier, 2,
+                new SiteStats(new ReplicationSinkMetrics("siteA"), redis, System::currentTimeMillis));
+        engine.submit(List.of(record(0, 0, "k", "v1"), record(0, 1, "k", "v2")));
+        Await.until(WAIT, "entries done", () -> engine.inFlight() == 0);
+        engine.checkHealthy();
+        assertEquals(2, engine.metrics().getOpsReplicated());
+        assertEquals(2, engine.metrics().getRedisFailures());
+        assertEquals(framework(P0, 2), engine.committableOffsets(framework(P0, 2)));
     }
 }

@@ -120,6 +120,34 @@ class MongoMetadataWriterTest {
     }
 
     @Test
+    void aCompletionOfAnOlderSourceStateLeavesVersionAndMasterPendingWithTheReplicaRecorded() throws Exception {
+        createBucket(KeyFormat.V1);
+        putVersion(KeyFormat.V1, "k3", INTERNAL_VERSION, true);
+        String versionId = KeyFormat.V1.versionKey("k3", INTERNAL_VERSION);
+        String copiedFingerprint = stored(versionId).replicationFingerprint();
+        // the user tags the version while the copy runs (CloudServer rewrites version and master)
+        for (String id : List.of(versionId, KeyFormat.V1.masterKey("k3"))) {
+            objects().updateOne(Filters.eq("_id", id), Updates.set("value.tags.hello", "world"));
+        }
+        try (MongoMetadataWriter writer = new MongoMetadataWriter(server.connectionString(), "metadata", 5)) {
+            StatusEvent stale = on(SITE_A, ReplicationStatus.COMPLETED).withSourceFingerprint(copiedFingerprint);
+            assertEquals(Outcome.SOURCE_CHANGED, apply(writer, stale).outcome());
+            for (String id : List.of(versionId, KeyFormat.V1.masterKey("k3"))) {
+                ObjectMetadata md = stored(id);
+                assertEquals(ReplicationStatus.PENDING, site(md, SITE_A), id);
+                assertEquals("replica-of-site-a", md.replicationInfo().backend(SITE_A).orElseThrow()
+                        .dataStoreVersionId(), id);
+                assertEquals("world", md.tags().get("hello"), id);
+            }
+            StatusEvent fresh = on(SITE_A, ReplicationStatus.COMPLETED)
+                    .withSourceFingerprint(stored(versionId).replicationFingerprint());
+            assertEquals(Outcome.APPLIED, apply(writer, fresh).outcome());
+            assertEquals(ReplicationStatus.COMPLETED, site(stored(versionId), SITE_A));
+            assertEquals(ReplicationStatus.COMPLETED, site(stored(KeyFormat.V1.masterKey("k3")), SITE_A));
+        }
+    }
+
+    @Test
     void updatesTheVersionAndTheMasterHoldingItWithoutTouchingAnythingElse() throws Exception {
         createBucket(KeyFormat.V1);
         putVersion(KeyFormat.V1, "k3", INTERNAL_VERSION, true);

@@ -58,7 +58,7 @@ class StatusWriteBackTest {
                 return MetadataWriter.missing();
             }
             Decision d = change.decide(current);
-            if (d.outcome() == Outcome.APPLIED) {
+            if (d.writes()) {
                 versions.put(key, d.updated());
                 writes.add(key + ":" + d.updated().replicationInfo().status());
             }

@@ -1,0 +1,125 @@
+package io.backbeat.connect.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import io.backbeat.connect.sandbox.ReplicationMonitor.Target;
+
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Latency under a steady load: {@code --rate} 4 KiB objects per second for {@code --seconds}; for each version
+ * the time from the source write (the moment the source site acknowledged the PUT) to the destination write
+ * (the sink's replicated time) and to its COMPLETED status event being readable from the status topic.
+ * Target: p99 under 2 s on loopback.
+ */
+public final class LatencyBench {
+
+    private LatencyBench() {
+    }
+
+    record Written(String key, String versionId, long ackMs) {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> a = BenchStack.args(argv, Map.of("rate", "50", "seconds", "60", "destination", "s3mock",
+                "size-kib", "4"));
+        Consumer<String> say = BenchStack.console();
+        say.accept(BenchStack.machine());
+        int rate = Integer.parseInt(a.get("rate"));
+        int seconds = Integer.parseInt(a.get("seconds"));
+        int size = Integer.parseInt(a.get("size-kib")) * 1024;
+        int code = 0;
+        try (BenchStack bench = BenchStack.start(a.get("destination"), 2, say)) {
+            bench.deploy(Map.of(), say);
+            ConcurrentLinkedQueue<Written> written = new ConcurrentLinkedQueue<>();
+            AtomicInteger errors = new AtomicInteger();
+            AtomicInteger next = new AtomicInteger();
+            int total = rate * seconds;
+            byte[] data = new byte[size];
+            new java.util.Random(1).nextBytes(data);
+            try (S3Client src = bench.sandbox().newSourceClient(); StatusLog status = bench.statusLog()) {
+                ScheduledExecutorService clock = Executors.newScheduledThreadPool(16);
+                long periodMicros = 1_000_000L / rate;
+                clock.scheduleAtFixedRate(() -> {
+                    int i = next.getAndIncrement();
+                    if (i >= total) {
+                        return;
+                    }
+                    try {
+                        String key = String.format("steady/obj-%06d", i);
+                        String v = src.putObject(b -> b.bucket(BenchStack.BUCKET).key(key), RequestBody.fromBytes(data))
+                                .versionId();
+                        written.add(new Written(key, v, System.currentTimeMillis()));
+                    } catch (RuntimeException e) {
+                        errors.incrementAndGet();
+                    }
+                }, 0, periodMicros, TimeUnit.MICROSECONDS);
+                long t0 = System.nanoTime();
+                while (written.size() + errors.get() < total && System.nanoTime() - t0 < (seconds + 120) * 1_000_000_000L) {
+                    StatusLog.sleep(100);
+                }
+                clock.shutdownNow();
+                double achieved = written.size() / ((System.nanoTime() - t0) / 1e9);
+                say.accept(String.format("wrote %d objects (%d errors) at %.1f objects/s (asked %d/s)", written.size(),
+                        errors.get(), achieved, rate));
+                List<Target> targets = new ArrayList<>();
+                written.forEach(w -> targets.add(new Target(BenchStack.BUCKET, w.key(), versionExternal(w), BenchStack.SITE)));
+                status.awaitCompleted(targets, Duration.ofMinutes(10));
+                long[] toDestination = new long[written.size()];
+                long[] toCompleted = new long[written.size()];
+                int i = 0;
+                for (Written w : written) {
+                    StatusLog.Completion c = status.completion(new Target(BenchStack.BUCKET, w.key(), versionExternal(w),
+                            BenchStack.SITE));
+                    toDestination[i] = (c.replicatedMs() == null ? c.observedMs() : c.replicatedMs()) - w.ackMs();
+                    toCompleted[i] = c.observedMs() - w.ackMs();
+                    i++;
+                }
+                say.accept("==== latency at " + rate + " objects/s for " + seconds + " s -> " + bench.destinationName()
+                        + " ====");
+                say.accept("source write -> destination written: " + percentiles(toDestination));
+                say.accept("source write -> COMPLETED status event: " + percentiles(toCompleted));
+                long p99 = percentile(toCompleted, 99);
+                say.accept("target p99 < 2000 ms: " + (p99 < 2000 ? "met" : "MISSED") + " (p99 " + p99 + " ms)");
+                say.accept("duplicate copies: " + status.duplicates(targets));
+            }
+        } catch (RuntimeException | Error e) {
+            say.accept("FAILED: " + e);
+            e.printStackTrace();
+            code = 1;
+        }
+        say.accept(BenchStack.machine());
+        System.exit(code);
+    }
+
+    /** The PUT answer's version id is already external (what S3 clients see). */
+    private static String versionExternal(Written w) {
+        return w.versionId();
+    }
+
+    static String percentiles(long[] values) {
+        return String.format("p50 %d ms, p95 %d ms, p99 %d ms, max %d ms (n=%d)", percentile(values, 50),
+                percentile(values, 95), percentile(values, 99), Arrays.stream(values).max().orElse(0), values.length);
+    }
+
+    static long percentile(long[] values, int p) {
+        if (values.length == 0) {
+            return 0;
+        }
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+}

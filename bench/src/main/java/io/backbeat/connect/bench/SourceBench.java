@@ -1,0 +1,95 @@
+package io.backbeat.connect.bench;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.bson.BsonDocument;
+import org.bson.BsonTimestamp;
+
+import com.mongodb.client.MongoChangeStreamCursor;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.model.changestream.ChangeStreamDocument;
+
+import io.backbeat.connect.sandbox.SandboxStack;
+
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The source connector: journal entries/s into Kafka against a raw change-stream read of the same writes. The
+ * source connector is paused while N objects are written; then (1) a plain driver change stream reads every
+ * change event since before the writes, as fast as it can, and (2) the connector is resumed and the clock runs
+ * until the log topic stops growing. Both read the same backlog from the same MongoDB stand-in.
+ */
+public final class SourceBench {
+
+    private SourceBench() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> a = BenchStack.args(argv, Map.of("objects", "2000", "writers", "16"));
+        Consumer<String> say = BenchStack.console();
+        say.accept(BenchStack.machine());
+        int objects = Integer.parseInt(a.get("objects"));
+        int code = 0;
+        try (BenchStack bench = BenchStack.start("s3mock", 2, say)) {
+            bench.deploy(Map.of(), say);
+            // the replication connector is not what is measured here
+            bench.pause(BenchStack.SITE_CONNECTOR);
+            SandboxStack stack = bench.sandbox();
+            try (Topics log = new Topics(stack.connect().bootstrapServers(), SandboxStack.METADATA_LOG_TOPIC)) {
+                long before = log.awaitQuiet(0, Duration.ofSeconds(2), Duration.ofMinutes(2))[0];
+                bench.pause(BenchStack.SOURCE_CONNECTOR);
+                BsonTimestamp start = stack.mongo().clusterTime();
+                try (S3Client src = stack.newSourceClient()) {
+                    ThroughputBench.write(src, objects, 0, 0, Integer.parseInt(a.get("writers")));
+                }
+                say.accept("wrote " + objects + " empty objects with the source connector paused");
+
+                long rawEvents = 0;
+                long t0 = System.nanoTime();
+                long lastEvent = t0;
+                try (MongoClient client = MongoClients.create(stack.mongo().connectionString());
+                        MongoChangeStreamCursor<ChangeStreamDocument<BsonDocument>> cursor = client.getDatabase("metadata")
+                                .watch(BsonDocument.class).startAtOperationTime(start)
+                                .maxAwaitTime(200, TimeUnit.MILLISECONDS).batchSize(1000).cursor()) {
+                    int emptyPolls = 0;
+                    while (emptyPolls < 3) {
+                        if (cursor.tryNext() != null) {
+                            rawEvents++;
+                            lastEvent = System.nanoTime();
+                            emptyPolls = 0;
+                        } else {
+                            emptyPolls++;
+                        }
+                    }
+                }
+                double rawSeconds = (lastEvent - t0) / 1e9;
+                double raw = rawEvents / rawSeconds;
+                say.accept(String.format("raw change stream: %d events in %.2f s -> %.0f events/s", rawEvents,
+                        rawSeconds, raw));
+
+                long resumed = System.nanoTime();
+                bench.resume(BenchStack.SOURCE_CONNECTOR);
+                long[] after = log.awaitQuiet(before + objects, Duration.ofSeconds(3), Duration.ofMinutes(10));
+                long entries = after[0] - before;
+                double oursSeconds = (after[1] - resumed) / 1e9;
+                double ours = entries / oursSeconds;
+                say.accept(String.format("source connector: %d entries into Kafka in %.2f s after resume -> %.0f "
+                        + "entries/s", entries, oursSeconds, ours));
+                say.accept("==== source: entries/s into Kafka vs raw change-stream read ====");
+                say.accept(String.format("ours %.0f entries/s | raw change stream %.0f events/s | ratio %.2f "
+                        + "(entries per object %.2f, events per object %.2f)", ours, raw, ours / raw,
+                        entries / (double) objects, rawEvents / (double) objects));
+            }
+        } catch (RuntimeException | Error e) {
+            say.accept("FAILED: " + e);
+            e.printStackTrace();
+            code = 1;
+        }
+        say.accept(BenchStack.machine());
+        System.exit(code);
+    }
+}

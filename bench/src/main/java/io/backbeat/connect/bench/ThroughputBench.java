@@ -1,0 +1,196 @@
+package io.backbeat.connect.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+import io.backbeat.connect.sandbox.ReplicationCheck.SourceVersion;
+import io.backbeat.connect.sandbox.ReplicationMonitor.Target;
+import io.backbeat.connect.sandbox.SandboxStack;
+
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+
+/**
+ * Throughput of replication against the plain SDK copy loop (and rclone for large objects), one stack, one run.
+ *
+ * <p>How "ours" is timed: the replication connector is paused, the objects are written to the source and the
+ * source connector puts their entries into Kafka; then the connector is resumed and the clock runs from the
+ * resume to the moment the last version is reported COMPLETED. The baseline copies the same, already written,
+ * versions from the same source endpoint to a bucket on the same destination endpoint, with as many threads as
+ * the sink has entries in flight (tasks × concurrency). Both start from objects at rest on the source.
+ */
+final class ThroughputBench {
+
+    static final long MIB = 1024 * 1024;
+
+    private ThroughputBench() {
+    }
+
+    record Outcome(double ours, double baseline, Double rclone, long duplicates) {
+    }
+
+    /**
+     * @param sizeBytes   size of every object
+     * @param partBytes   multipart part size on the source (0: single PUT)
+     * @param perMiB      report MiB/s (true) or objects/s (false)
+     */
+    static Outcome run(BenchStack bench, int objects, long sizeBytes, long partBytes, int writers,
+            Map<String, String> overrides, boolean withRclone, boolean perMiB, Consumer<String> say) throws Exception {
+        bench.deploy(overrides, say);
+        bench.pause(BenchStack.SITE_CONNECTOR);
+        SandboxStack stack = bench.sandbox();
+        long t0 = System.nanoTime();
+        try (S3Client src = stack.newSourceClient()) {
+            write(src, objects, sizeBytes, partBytes, writers);
+        }
+        double writeSeconds = (System.nanoTime() - t0) / 1e9;
+        say.accept(String.format("wrote %d objects of %s to the source in %.1f s (%.1f objects/s, %.1f MiB/s)", objects,
+                human(sizeBytes), writeSeconds, objects / writeSeconds, objects * sizeBytes / (double) MIB / writeSeconds));
+        List<SourceVersion> versions = bench.sourceVersions();
+        List<Target> targets = BenchStack.targets(versions);
+        try (Topics log = new Topics(stack.connect().bootstrapServers(), SandboxStack.METADATA_LOG_TOPIC);
+                StatusLog status = bench.statusLog()) {
+            long[] entries = log.awaitQuiet(objects, Duration.ofSeconds(3), Duration.ofMinutes(10));
+            say.accept("the source connector put " + entries[0] + " entries into " + SandboxStack.METADATA_LOG_TOPIC
+                    + "; resuming " + BenchStack.SITE_CONNECTOR);
+
+            long resumedMs = System.currentTimeMillis();
+            bench.resume(BenchStack.SITE_CONNECTOR);
+            long lastMs = status.awaitCompleted(targets, Duration.ofMinutes(30));
+            double oursSeconds = (lastMs - resumedMs) / 1e3;
+            double ours = rate(perMiB, objects, sizeBytes, oursSeconds);
+            long duplicates = status.duplicates(targets);
+            say.accept(String.format("ours:     %d versions COMPLETED in %.2f s -> %.2f %s (duplicate copies: %d)",
+                    targets.size(), oursSeconds, ours, perMiB ? "MiB/s" : "objects/s", duplicates));
+
+            int threads = BenchStack.sinkConcurrency(overrides);
+            CopyLoop.Result base;
+            try (S3Client src = stack.newSourceClient(); S3Client dst = bench.destination().newClient()) {
+                base = CopyLoop.copy(src, BenchStack.BUCKET, versions, dst, BenchStack.BASELINE_BUCKET, threads);
+            }
+            double baseline = perMiB ? base.mibPerSecond() : base.objectsPerSecond();
+            say.accept(String.format("baseline: SDK GET->PUT loop, %d threads: %d objects in %.2f s -> %.2f %s", threads,
+                    base.objects(), base.nanos() / 1e9, baseline, perMiB ? "MiB/s" : "objects/s"));
+            Double rclone = null;
+            if (withRclone) {
+                double s = Rclone.copy(bench.sourceEndpoint(), BenchStack.BUCKET, bench.destination(), "rclone-bucket",
+                        threads, say);
+                rclone = rate(perMiB, objects, sizeBytes, s);
+                say.accept(String.format("rclone:   rclone copy --transfers %d: %.2f s -> %.2f %s", threads, s, rclone,
+                        perMiB ? "MiB/s" : "objects/s"));
+            }
+            return new Outcome(ours, baseline, rclone, duplicates);
+        }
+    }
+
+    private static double rate(boolean perMiB, int objects, long size, double seconds) {
+        return perMiB ? objects * size / (double) MIB / seconds : objects / seconds;
+    }
+
+    static String human(long bytes) {
+        return bytes >= MIB ? bytes / MIB + " MiB" : bytes >= 1024 ? bytes / 1024 + " KiB" : bytes + " B";
+    }
+
+    static void write(S3Client src, int objects, long size, long partBytes, int writers) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<?>> writes = new ArrayList<>();
+            for (int i = 0; i < objects; i++) {
+                String key = String.format("bench/obj-%05d", i);
+                long seed = i;
+                writes.add(pool.submit(() -> {
+                    if (partBytes > 0 && size > partBytes) {
+                        multipart(src, key, size, partBytes, seed);
+                    } else {
+                        src.putObject(b -> b.bucket(BenchStack.BUCKET).key(key).contentType("application/octet-stream"),
+                                RequestBody.fromInputStream(new RandomStream(size, seed), size));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : writes) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    static void multipart(S3Client src, String key, long size, long partBytes, long seed) {
+        String uploadId = src.createMultipartUpload(b -> b.bucket(BenchStack.BUCKET).key(key)
+                .contentType("application/octet-stream")).uploadId();
+        List<CompletedPart> parts = new ArrayList<>();
+        long offset = 0;
+        for (int n = 1; offset < size; n++) {
+            long length = Math.min(partBytes, size - offset);
+            int number = n;
+            String etag = src.uploadPart(b -> b.bucket(BenchStack.BUCKET).key(key).uploadId(uploadId).partNumber(number),
+                    RequestBody.fromInputStream(new RandomStream(length, seed * 100_003 + n), length)).eTag();
+            parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+            offset += length;
+        }
+        src.completeMultipartUpload(b -> b.bucket(BenchStack.BUCKET).key(key).uploadId(uploadId)
+                .multipartUpload(m -> m.parts(parts)));
+    }
+
+    /** Pseudo-random bytes of a given length without holding them in memory (a 64 KiB block, re-keyed). */
+    static final class RandomStream extends InputStream {
+        private final byte[] block = new byte[64 * 1024];
+        private final Random random;
+        private long left;
+        private int pos = block.length;
+
+        RandomStream(long length, long seed) {
+            this.left = length;
+            this.random = new Random(seed);
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (left <= 0) {
+                return -1;
+            }
+            if (pos == block.length) {
+                random.nextBytes(block);
+                pos = 0;
+            }
+            int n = (int) Math.min(Math.min(len, block.length - pos), left);
+            System.arraycopy(block, pos, b, off, n);
+            pos += n;
+            left -= n;
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            left = 0;
+        }
+    }
+
+    static void report(Consumer<String> say, String what, Outcome o, String unit, double target, boolean vsRclone) {
+        say.accept("==== " + what + " ====");
+        say.accept(String.format("ours %.2f %s | baseline %.2f %s | ratio ours/baseline %.2f%s", o.ours(), unit,
+                o.baseline(), unit, o.ours() / o.baseline(), vsRclone ? "" : String.format(" (target >= %.1f: %s)",
+                        target, o.ours() / o.baseline() >= target ? "met" : "MISSED")));
+        if (o.rclone() != null) {
+            say.accept(String.format("rclone %.2f %s | ratio ours/rclone %.2f (target >= %.1f: %s)", o.rclone(), unit,
+                    o.ours() / o.rclone(), target, o.ours() / o.rclone() >= target ? "met" : "MISSED"));
+        }
+    }
+}

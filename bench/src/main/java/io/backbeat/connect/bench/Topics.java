@@ -1,0 +1,58 @@
+package io.backbeat.connect.bench;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Record counts of a topic (sum of end offsets), to see when the source connector has caught up. */
+final class Topics implements AutoCloseable {
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String topic;
+
+    Topics(String bootstrapServers, String topic) {
+        this.topic = topic;
+        consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+    }
+
+    long records() {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        return consumer.endOffsets(partitions, Duration.ofSeconds(10)).values().stream().mapToLong(Long::longValue)
+                .sum();
+    }
+
+    /**
+     * Waits until the topic holds at least {@code atLeast} records and has not grown for {@code quiet};
+     * returns the count and the time (nanoTime) it last grew.
+     */
+    long[] awaitQuiet(long atLeast, Duration quiet, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long last = records();
+        long lastGrowth = System.nanoTime();
+        while (true) {
+            StatusLog.sleep(25);
+            long now = records();
+            if (now != last) {
+                last = now;
+                lastGrowth = System.nanoTime();
+            } else if (last >= atLeast && System.nanoTime() - lastGrowth >= quiet.toNanos()) {
+                return new long[] {last, lastGrowth};
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(topic + " holds " + last + " records, expected at least " + atLeast
+                        + " within " + timeout.toSeconds() + " s");
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}

@@ -1,5 +1,6 @@
 package io.backbeat.connect.ops;
 
+import io.backbeat.connect.model.PluginVersion;
 import io.backbeat.connect.ops.failed.FailedCrrService;
 import io.backbeat.connect.ops.failed.KafkaRetryPublisher;
 import io.backbeat.connect.ops.failed.SourceLookup;
@@ -25,8 +26,6 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.RedisClient;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,7 +33,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,7 +47,6 @@ import java.util.concurrent.TimeUnit;
 public class BackbeatOpsRestExtension implements ConnectRestExtension {
 
     private static final Logger log = LoggerFactory.getLogger(BackbeatOpsRestExtension.class);
-    private static final String VERSION = loadVersion();
 
     private OpsConfig config;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
@@ -145,7 +142,7 @@ public class BackbeatOpsRestExtension implements ConnectRestExtension {
 
     @Override
     public String version() {
-        return VERSION;
+        return PluginVersion.get();
     }
 
     private String workerName() {
@@ -168,18 +165,5 @@ public class BackbeatOpsRestExtension implements ConnectRestExtension {
             t.setDaemon(true);
             return t;
         };
-    }
-
-    private static String loadVersion() {
-        try (InputStream in = BackbeatOpsRestExtension.class.getResourceAsStream("version.properties")) {
-            if (in == null) {
-                throw new IllegalStateException("io/backbeat/connect/ops/version.properties is missing from the jar");
-            }
-            Properties props = new Properties();
-            props.load(in);
-            return props.getProperty("version");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the plugin version", e);
-        }
     }
 }

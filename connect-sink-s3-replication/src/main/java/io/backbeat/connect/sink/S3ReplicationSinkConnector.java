@@ -15,6 +15,7 @@ import org.apache.kafka.connect.sink.SinkConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.backbeat.connect.model.PluginVersion;
 import io.backbeat.connect.sink.retry.ErrorClassifier;
 import io.backbeat.connect.sink.retry.ReplicationFailure;
 import io.backbeat.connect.sink.retry.Side;

@@ -14,6 +14,7 @@ import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.backbeat.connect.model.PluginVersion;
 import io.backbeat.connect.sink.metrics.ReplicationSinkMetrics;
 import io.backbeat.connect.sink.replication.ReplicationEngine;
 

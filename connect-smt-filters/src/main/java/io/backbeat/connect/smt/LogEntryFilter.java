@@ -2,6 +2,7 @@ package io.backbeat.connect.smt;
 
 import java.util.Map;
 
+import io.backbeat.connect.model.PluginVersion;
 import io.backbeat.connect.model.LogEntry;
 import io.backbeat.connect.smt.FilterOptions.InvalidRecordAction;
 import io.backbeat.connect.smt.FilterOptions.PassOrDrop;

@@ -1,5 +1,6 @@
 package io.backbeat.connect.source;
 
+import io.backbeat.connect.model.PluginVersion;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package io.backbeat.connect.source;
 
 import com.mongodb.client.MongoClient;
+import io.backbeat.connect.model.PluginVersion;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.errors.ConnectException;

@@ -11,7 +11,7 @@ import org.apache.kafka.connect.sink.SinkConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.backbeat.connect.sink.PluginVersion;
+import io.backbeat.connect.model.PluginVersion;
 
 /**
  * Writes replication status back to the source metadata (Backbeat's replication status processor): reads the

@@ -7,7 +7,7 @@ import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 
-import io.backbeat.connect.sink.PluginVersion;
+import io.backbeat.connect.model.PluginVersion;
 
 /** Thin shell over {@link StatusWriteBack}. */
 public class ReplicationStatusSinkTask extends SinkTask {

@@ -9,7 +9,7 @@ import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.backbeat.connect.sink.PluginVersion;
+import io.backbeat.connect.model.PluginVersion;
 import io.backbeat.connect.sink.retry.Retrier;
 import io.backbeat.connect.sink.s3.S3ClientFactory;
 import io.backbeat.connect.sink.s3.S3Connection;

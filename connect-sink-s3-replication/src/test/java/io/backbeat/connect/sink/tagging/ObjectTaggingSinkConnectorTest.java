@@ -12,7 +12,7 @@ import org.apache.kafka.common.config.ConfigValue;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.backbeat.connect.sink.PluginVersion;
+import io.backbeat.connect.model.PluginVersion;
 import io.backbeat.connect.testbed.LocalPorts;
 import io.backbeat.connect.testbed.s3.S3Endpoint;
 import io.backbeat.connect.testbed.s3.S3TestServer;

@@ -39,8 +39,14 @@ final class PluginMetricsBridge {
         }
         for (Map.Entry<String, LongSupplier> e : metrics.byName().entrySet()) {
             LongSupplier value = e.getValue();
-            pm.addMetric(pm.metricName(e.getKey(), "Backbeat metadata-log source: " + e.getKey(),
-                    new LinkedHashMap<>()), (Gauge<Long>) (config, now) -> value.getAsLong());
+            try {
+                pm.addMetric(pm.metricName(e.getKey(), "Backbeat metadata-log source: " + e.getKey(),
+                        new LinkedHashMap<>()), (Gauge<Long>) (config, now) -> value.getAsLong());
+            } catch (IllegalArgumentException alreadyThere) {
+                // a restarted task may start before the worker dropped its previous instance's metrics;
+                // metrics must never stop the source: JMX still has this one
+                LOG.warn("plugin metric {} not registered: {}", e.getKey(), alreadyThere.getMessage());
+            }
         }
         return true;
     }

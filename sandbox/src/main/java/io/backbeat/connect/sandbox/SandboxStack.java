@@ -164,8 +164,8 @@ public final class SandboxStack implements AutoCloseable {
             variables.put(prefix + "SECRET_KEY", e.secretKey());
         });
         variables.put("BACKBEAT_REDIS_URI", redis == null ? "" : redis.uri());
-        SandboxVariables.define(variables);
-        started.push(() -> SandboxVariables.undefine(variables.keySet()));
+        Runnable restoreVariables = SandboxVariables.define(variables);
+        started.push(restoreVariables::run);
 
         createTopics();
         say.accept(String.format("stack up in %.1f s", (System.nanoTime() - t0) / 1e9));

@@ -22,14 +22,33 @@ public final class SandboxVariables implements ConfigProvider {
 
     private static final Map<String, String> VALUES = new ConcurrentHashMap<>();
 
-    /** Sets the values the sandbox's workers resolve (replacing any earlier ones of the same names). */
-    public static void define(Map<String, String> values) {
+    /**
+     * Sets the values the sandbox's workers resolve, replacing any earlier ones of the same names.
+     *
+     * @return what to run to put back what these names held before (a stack that stops restores the values of
+     *         a stack started before it in the same JVM, e.g. a test's own stack beside the shared one)
+     */
+    public static synchronized Runnable define(Map<String, String> values) {
+        Map<String, String> previous = new HashMap<>();
+        values.keySet().forEach(name -> {
+            String old = VALUES.get(name);
+            if (old != null) {
+                previous.put(name, old);
+            }
+        });
         VALUES.putAll(values);
+        return () -> restore(values.keySet(), previous);
     }
 
-    /** Forgets the given names (a stack that stops removes its endpoints). */
-    public static void undefine(Set<String> names) {
-        names.forEach(VALUES::remove);
+    private static synchronized void restore(Set<String> names, Map<String, String> previous) {
+        names.forEach(name -> {
+            String old = previous.get(name);
+            if (old == null) {
+                VALUES.remove(name);
+            } else {
+                VALUES.put(name, old);
+            }
+        });
     }
 
     /** The value of a variable: the sandbox's, else the environment's; null when neither has it. */

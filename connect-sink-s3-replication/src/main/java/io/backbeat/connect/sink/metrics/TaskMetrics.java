@@ -95,12 +95,20 @@ public final class TaskMetrics {
         if (pm == null) {
             return false;
         }
+        boolean all = true;
         for (Map.Entry<String, LongSupplier> e : metrics.entrySet()) {
             LongSupplier value = e.getValue();
-            pm.addMetric(pm.metricName(e.getKey(), description + ": " + e.getKey(), new LinkedHashMap<>(tags)),
-                    (Gauge<Long>) (config, now) -> value.getAsLong());
+            try {
+                pm.addMetric(pm.metricName(e.getKey(), description + ": " + e.getKey(), new LinkedHashMap<>(tags)),
+                        (Gauge<Long>) (config, now) -> value.getAsLong());
+            } catch (IllegalArgumentException alreadyThere) {
+                // A restarted task can start before the worker has dropped its previous instance's metrics.
+                // Metrics must never stop replication: keep JMX for this one and go on.
+                LOG.warn("plugin metric {} not registered: {}", e.getKey(), alreadyThere.getMessage());
+                all = false;
+            }
         }
-        return true;
+        return all;
     }
 
     /** {@code name=value} pairs, for logs. */

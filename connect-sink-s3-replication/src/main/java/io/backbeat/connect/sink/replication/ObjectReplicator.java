@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 
 import io.backbeat.connect.model.LogEntry;
 import io.backbeat.connect.model.ObjectMetadata;
+import io.backbeat.connect.sink.s3.S3ClientFactory;
 import io.backbeat.connect.sink.retry.ErrorClassifier;
 import io.backbeat.connect.sink.retry.ReplicationFailure;
 import io.backbeat.connect.sink.retry.Retrier;
@@ -61,6 +62,7 @@ public final class ObjectReplicator {
     public static final String REPLICA = "REPLICA";
 
     private static final Pattern PLAIN_MD5 = Pattern.compile("[0-9a-fA-F]{32}");
+    private static final Pattern HEADER_SAFE_TAG = Pattern.compile("[A-Za-z0-9_.~-]*");
 
     /** What was done on the destination. */
     public enum Action { DATA_COPIED, DELETE_REPLICATED, TAGS_UPDATED }
@@ -195,7 +197,8 @@ public final class ObjectReplicator {
                 .contentLanguage(blankToNull(md.contentLanguage()))
                 .expires(expires(entry, md))
                 .metadata(replicaMetadata(entry, md));
-        if (!md.tags().isEmpty()) {
+        boolean tagsInHeader = tagsFitHeader(md.tags());
+        if (tagsInHeader) {
             put.tagging(tagging(md.tags()));
         }
         String md5 = md.contentMd5();
@@ -207,7 +210,9 @@ public final class ObjectReplicator {
         String what = "copy " + entry.bucket() + "/" + entry.objectKey() + " (" + size + " bytes) to " + bucket;
         String versionId = retrier.call(what, Side.DESTINATION, () -> {
             if (size == 0) {
-                return destination.putObject(request, RequestBody.empty()).versionId();
+                return destination.putObject(request.toBuilder()
+                        .overrideConfiguration(o -> o.addPlugin(S3ClientFactory.UNCHUNKED_PAYLOAD)).build(),
+                        RequestBody.empty()).versionId();
             }
             SourceBody body = new SourceBody(entry, null, size);
             try {
@@ -220,6 +225,9 @@ public final class ObjectReplicator {
             }
         }, retries);
         requireVersion(versionId, bucket);
+        if (!tagsInHeader && !md.tags().isEmpty()) {
+            updateTags(entry, md, bucket, versionId, retries);
+        }
         if (stats != null) {
             stats.objectBytes(entry, size);
         }
@@ -238,7 +246,8 @@ public final class ObjectReplicator {
                 .contentLanguage(blankToNull(md.contentLanguage()))
                 .expires(expires(entry, md))
                 .metadata(replicaMetadata(entry, md));
-        if (!md.tags().isEmpty()) {
+        boolean tagsInHeader = tagsFitHeader(md.tags());
+        if (tagsInHeader) {
             create.tagging(tagging(md.tags()));
         }
         CreateMultipartUploadRequest createRequest = create.build();
@@ -260,6 +269,9 @@ public final class ObjectReplicator {
                     () -> destination.completeMultipartUpload(c -> c.bucket(bucket).key(key).uploadId(uploadId)
                             .multipartUpload(m -> m.parts(parts))).versionId(), retries);
             requireVersion(versionId, bucket);
+            if (!tagsInHeader && !md.tags().isEmpty()) {
+                updateTags(entry, md, bucket, versionId, retries);
+            }
             return new Result(Action.DATA_COPIED, versionId, size, plan.partCount());
         } catch (RuntimeException | Error e) {
             for (Future<CompletedPart> f : futures) {
@@ -333,6 +345,23 @@ public final class ObjectReplicator {
         meta.put(REPLICATION_STATUS_META, REPLICA);
         meta.put(SOURCE_VERSION_META, entry.versionId() == null ? "null" : entry.versionId());
         return meta;
+    }
+
+    /**
+     * Whether tags can travel in the {@code x-amz-tagging} header of the write itself. Only when no character
+     * needs URL-encoding: S3 servers differ in decoding that header (S3Mock keeps {@code %24} for {@code $}),
+     * while the PutObjectTagging XML body is unambiguous, so such tags are put right after the write.
+     */
+    static boolean tagsFitHeader(Map<String, String> tags) {
+        if (tags.isEmpty()) {
+            return false;
+        }
+        for (Map.Entry<String, String> tag : tags.entrySet()) {
+            if (!HEADER_SAFE_TAG.matcher(tag.getKey()).matches() || !HEADER_SAFE_TAG.matcher(tag.getValue()).matches()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static Tagging tagging(Map<String, String> tags) {

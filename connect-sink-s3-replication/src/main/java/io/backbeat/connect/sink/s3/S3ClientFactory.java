@@ -30,6 +30,11 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.core.SdkPlugin;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
+import software.amazon.awssdk.services.s3.S3ServiceClientConfiguration;
+import software.amazon.awssdk.services.s3.auth.scheme.S3AuthSchemeProvider;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.StsClientBuilder;
@@ -38,7 +43,7 @@ import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 import software.amazon.awssdk.utils.AttributeMap;
 
 /**
- * The one place that builds S3 clients: a synchronous {@link S3Client} over the Apache 5 HTTP client.
+ * The one place that builds S3 clients: a synchronous {@link S3Client} over the Apache HTTP client.
  *
  * <p>Why synchronous: data flows from the source GET's input stream straight into the destination PUT
  * through a small socket buffer, so memory does not depend on object size; parts of a multipart copy
@@ -88,6 +93,20 @@ public final class S3ClientFactory {
             throw e;
         }
     }
+
+    /**
+     * A request plugin that signs the whole payload instead of streaming it as aws-chunked. Used for empty
+     * bodies: Ceph RGW (Pacific) refuses a zero-length aws-chunked upload with XAmzContentSHA256Mismatch,
+     * and hashing nothing up front costs nothing.
+     */
+    public static final SdkPlugin UNCHUNKED_PAYLOAD = config -> {
+        S3ServiceClientConfiguration.Builder s3 = (S3ServiceClientConfiguration.Builder) config;
+        S3AuthSchemeProvider delegate = s3.authSchemeProvider();
+        s3.authSchemeProvider(params -> delegate.resolveAuthScheme(params).stream()
+                .map(option -> option.toBuilder()
+                        .putSignerProperty(AwsV4FamilyHttpSigner.CHUNK_ENCODING_ENABLED, false).build())
+                .collect(Collectors.toList()));
+    };
 
     static SdkHttpClient httpClient(S3ClientConfig config) {
         // Apache HttpClient 4: no limit on response header count (an object may carry 100+ user metadata

@@ -71,7 +71,8 @@ final class PayloadDecoder {
             case STREAMING_SIGNED:
             case STREAMING_SIGNED_TRAILER:
             case STREAMING_UNSIGNED_TRAILER: {
-                String encoding = header.apply("content-encoding");
+                // The streaming mode is what x-amz-content-sha256 says; like S3, do not insist on Content-Encoding
+                // aws-chunked (the AWS SDK v2 sends only the object's own encoding, e.g. gzip, there).
                 if (decodedLength == null) {
                     throw new S3Exception(411, "MissingContentLength",
                             "aws-chunked uploads need an x-amz-decoded-content-length header");
@@ -86,10 +87,6 @@ final class PayloadDecoder {
                     trailerCheck = new Check(name, Digest.of(name.substring("x-amz-checksum-".length())), null);
                 } else if (!mode.equals(STREAMING_SIGNED)) {
                     throw S3Exception.invalidArgument(mode + " needs an x-amz-trailer header");
-                }
-                if (encoding != null && !encoding.toLowerCase(Locale.ROOT).contains("aws-chunked")) {
-                    throw S3Exception.invalidArgument("x-amz-content-sha256 " + mode
-                            + " needs Content-Encoding aws-chunked, got " + encoding);
                 }
                 InputStream chunks = new AwsChunked(body, mode.equals(STREAMING_UNSIGNED_TRAILER) ? null : auth,
                         trailerCheck, mode.equals(STREAMING_SIGNED_TRAILER));

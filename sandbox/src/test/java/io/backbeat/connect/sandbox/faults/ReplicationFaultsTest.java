@@ -222,16 +222,19 @@ class ReplicationFaultsTest {
 
     @Test
     @Order(9)
-    void hundredUserMetadataEntriesReplicate() {
+    void eightyUserMetadataEntriesReplicate() {
         String bucket = "faults-user-metadata";
         Workload.createBucket(source, bucket, SandboxStack.DESTINATION_BUCKET, List.copyOf(sites.keySet()));
-        Map<String, String> hundred = new LinkedHashMap<>();
-        for (int i = 0; i < 100; i++) {
-            hundred.put(String.format("m%02d", i), "v" + i);
+        // 80, not 100: the destinations here are S3Mock, whose Tomcat refuses requests with more than 100
+        // headers (maxHeaderCount), and the replica PUT carries ~17 headers besides the user metadata. (Our
+        // own HTTP client reads responses with any number of headers: see S3ClientFactory.)
+        Map<String, String> entries = new LinkedHashMap<>();
+        for (int i = 0; i < 80; i++) {
+            entries.put(String.format("m%02d", i), "v" + i);
         }
-        source.putObject(b -> b.bucket(bucket).key("metadata/hundred").metadata(hundred),
-                RequestBody.fromBytes(bytes("100 user metadata entries")));
-        awaitAndCheck(bucket, "an object with 100 user metadata entries");
+        source.putObject(b -> b.bucket(bucket).key("metadata/hundred").metadata(entries),
+                RequestBody.fromBytes(bytes("80 user metadata entries")));
+        awaitAndCheck(bucket, "an object with 80 user metadata entries");
     }
 
     @Test

@@ -147,7 +147,7 @@ class SourceConnectorInConnectTest {
         connect.awaitRunning(db, 1, WAIT);
         awaitMarker(db, "before");
         connect.embedded().stopConnector(db);
-        Await.until(WAIT, "connector stopped", () -> "STOPPED".equals(connect.status(db).connector().state()));
+        awaitStopped(db);
         var objects = client.getDatabase(db).getCollection("photos");
         objects.insertOne(new Document("_id", "\u007fMmissed").append("value", new Document("key", "missed")));
         BsonTimestamp cut = mongo.clusterTime();
@@ -164,7 +164,7 @@ class SourceConnectorInConnectTest {
 
         // the documented recovery: stop → PATCH offsets → resume
         connect.embedded().stopConnector(db);
-        Await.until(WAIT, "connector stopped", () -> "STOPPED".equals(connect.status(db).connector().state()));
+        awaitStopped(db);
         ConnectRestException rejected = org.junit.jupiter.api.Assertions.assertThrows(ConnectRestException.class,
                 () -> connect.embedded().alterSourceConnectorOffset(db,
                         Map.of("database", db, "stream", "metadata-log"), Map.of("cluster_time", "soon")));
@@ -178,6 +178,14 @@ class SourceConnectorInConnectTest {
         assertEquals(List.of("bucket put before - - md", "object put photos/after - master md",
                 "bucket put zz-end - - md"), rendered(db + "-log"));
         connect.deleteConnector(db);
+    }
+
+    /** Stopped means the connector says so and no task is left: a task still stopping could read on. */
+    private void awaitStopped(String name) {
+        Await.until(WAIT, "connector " + name + " stopped with no task left", () -> {
+            ConnectorStateInfo s = connect.status(name);
+            return "STOPPED".equals(s.connector().state()) && s.tasks().isEmpty();
+        });
     }
 
     @Test

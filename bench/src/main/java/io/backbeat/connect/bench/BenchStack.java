@@ -131,15 +131,7 @@ public final class BenchStack implements AutoCloseable {
         Path configs = root.resolve("connector-configs");
         ConnectorConfigFile source = ConnectorConfigFile.read(configs.resolve(SOURCE_CONNECTOR + ".json"));
         ConnectorConfigFile site = ConnectorConfigFile.read(configs.resolve(SITE_CONNECTOR + ".json"));
-        Map<String, String> config = new LinkedHashMap<>(site.config());
-        if (ceph != null) {
-            // the workers resolve ${env:...} through the sandbox's provider: point site-a's names at Ceph
-            SandboxVariables.define(Map.of("BACKBEAT_SITE_A_ENDPOINT", destination.endpoint().toString(),
-                    "BACKBEAT_SITE_A_ACCESS_KEY", destination.accessKey(),
-                    "BACKBEAT_SITE_A_SECRET_KEY", destination.secretKey()));
-        }
-        config.putAll(siteOverrides);
-        ConnectorConfigFile siteFile = write(SITE_CONNECTOR, config);
+        ConnectorConfigFile siteFile = write(SITE_CONNECTOR, siteConfig(site.config(), siteOverrides));
         stack.deploy(List.of(source, siteFile), Duration.ofSeconds(180), say);
         Await.until(Duration.ofSeconds(60), "the source connector to commit its first offset",
                 () -> !getJson("connectors/" + SOURCE_CONNECTOR + "/offsets").path("offsets").isEmpty(),
@@ -159,10 +151,9 @@ public final class BenchStack implements AutoCloseable {
         Path configs = root.resolve("connector-configs");
         for (String name : List.of(SOURCE_CONNECTOR, SITE_CONNECTOR)) {
             ConnectorConfigFile file = ConnectorConfigFile.read(configs.resolve(name + ".json"));
-            Map<String, String> config = new LinkedHashMap<>(file.resolved(SandboxVariables::lookup));
-            if (name.equals(SITE_CONNECTOR)) {
-                config.putAll(siteOverrides);
-            }
+            Map<String, String> config = name.equals(SITE_CONNECTOR)
+                    ? siteConfig(file.config(), siteOverrides) : file.config();
+            config = new ConnectorConfigFile(file.file(), name, config).resolved(SandboxVariables::lookup);
             try {
                 String body = JSON.writeValueAsString(Map.of("name", name, "config", config));
                 HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(restBase.resolve("connectors"))
@@ -188,6 +179,22 @@ public final class BenchStack implements AutoCloseable {
         }
         say.accept("deployed " + SOURCE_CONNECTOR + " and " + SITE_CONNECTOR + " on " + restBase + " -> "
                 + destinationName + (siteOverrides.isEmpty() ? "" : " with " + siteOverrides));
+    }
+
+    /** The site connector's config pointed at this bench's destination, with {@code overrides} applied. */
+    private Map<String, String> siteConfig(Map<String, String> onDisk, Map<String, String> overrides) {
+        Map<String, String> config = new LinkedHashMap<>(onDisk);
+        if (ceph != null) {
+            // the workers resolve ${env:...} through the sandbox's provider: point site-a's names at Ceph
+            SandboxVariables.define(Map.of("BACKBEAT_SITE_A_ENDPOINT", destination.endpoint().toString(),
+                    "BACKBEAT_SITE_A_ACCESS_KEY", destination.accessKey(),
+                    "BACKBEAT_SITE_A_SECRET_KEY", destination.secretKey()));
+            // Ceph RGW Pacific on http: no trailer checksums, no aws-chunked uploads
+            config.put("destination.s3.checksum.calculation", "when_required");
+            config.put("destination.s3.chunked.upload", "false");
+        }
+        config.putAll(overrides);
+        return config;
     }
 
     private static ConnectorConfigFile write(String name, Map<String, String> config) {

@@ -157,8 +157,13 @@ class HelloWorldExtensionTest {
             assertEquals(expected.get(key), stored.tags(), key + " tags in the metadata");
         }
         List<LogEntry> log = readLog();
-        assertEquals(1, tagChanges(log, "HelloWorld"), "the tags of HelloWorld changed once");
-        assertEquals(1, tagChanges(log, "helloworld"), "the tags of helloworld changed once");
+        for (String key : List.of("HelloWorld", "helloworld")) {
+            TagHistory history = TagHistory.of(log, key);
+            // the tagger adds the tag once; it adds it again only after a status write-back that read the version
+            // before the tagging rewrote it without the tag (the cloudserver writer's documented race, see
+            // docs/status-sink.md): every addition but the first follows such a loss
+            assertEquals(history.losses() + 1, history.additions(), key + " tag additions vs. losses: " + history);
+        }
         assertEquals(List.of(), log.stream().filter(e -> e.isObject() && e.bucket().equals(BUCKET) && e.metadata() != null
                         && !e.objectKey().equalsIgnoreCase("helloworld") && TAG_ORIGIN.equals(e.objectMetadata().originOp()))
                 .toList(), "no other object tagged");
@@ -218,21 +223,30 @@ class HelloWorldExtensionTest {
     }
 
     /**
-     * How often the tags of {@code key}'s version changed along the journal (entries of one object are in one
-     * partition, in order). Other writers of the version (replication status write-backs) rewrite it with its
-     * tags unchanged, so this counts tagging writes that had an effect.
+     * How the tags of {@code key}'s version went along the journal (entries of one object are in one partition, in
+     * order). Only the tagger adds {@link #HELLO}; the replication status write-backs rewrite the version with the
+     * tags they read.
+     *
+     * @param additions entries that carry the tag where the entry before did not
+     * @param losses    entries that lack the tag where the entry before carried it
+     * @param states    the tags of each entry, for the failure message
      */
-    private static int tagChanges(List<LogEntry> log, String key) {
-        List<Map<String, String>> states = log.stream().filter(e -> e.isObject() && e.bucket().equals(BUCKET)
-                        && key.equals(e.objectKey()) && e.metadataKey().isVersion() && e.metadata() != null)
-                .map(e -> e.objectMetadata().tags()).toList();
-        int changes = 0;
-        for (int i = 1; i < states.size(); i++) {
-            if (!states.get(i).equals(states.get(i - 1))) {
-                changes++;
+    private record TagHistory(int additions, int losses, List<Map<String, String>> states) {
+        static TagHistory of(List<LogEntry> log, String key) {
+            List<Map<String, String>> states = log.stream().filter(e -> e.isObject() && e.bucket().equals(BUCKET)
+                            && key.equals(e.objectKey()) && e.metadataKey().isVersion() && e.metadata() != null)
+                    .map(e -> e.objectMetadata().tags()).toList();
+            int additions = 0;
+            int losses = 0;
+            boolean tagged = false;
+            for (Map<String, String> state : states) {
+                boolean now = "world".equals(state.get("hello"));
+                additions += now && !tagged ? 1 : 0;
+                losses += tagged && !now ? 1 : 0;
+                tagged = now;
             }
+            return new TagHistory(additions, losses, states);
         }
-        return changes;
     }
 
     private static Document storedValue(String rawKey) {

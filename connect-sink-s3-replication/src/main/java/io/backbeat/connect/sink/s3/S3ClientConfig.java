@@ -40,6 +40,7 @@ public final class S3ClientConfig {
     public static final String ROLE_DURATION_S = "sts.role.duration.seconds";
     public static final String ROLE_REFRESH_BEFORE_S = "sts.refresh.before.expiry.seconds";
     public static final String CHECKSUM = "checksum.calculation";
+    public static final String CHUNKED_UPLOAD = "chunked.upload";
     public static final String TRUSTSTORE_LOCATION = "tls.truststore.location";
     public static final String TRUSTSTORE_PASSWORD = "tls.truststore.password";
     public static final String TRUSTSTORE_TYPE = "tls.truststore.type";
@@ -70,6 +71,7 @@ public final class S3ClientConfig {
     private final int roleDurationSeconds;
     private final int roleRefreshBeforeSeconds;
     private final ChecksumMode checksumMode;
+    private final boolean chunkedUpload;
     private final String truststoreLocation;
     private final Password truststorePassword;
     private final String truststoreType;
@@ -128,6 +130,14 @@ public final class S3ClientConfig {
                         "When the SDK computes request checksums and checks response checksums: when_supported "
                                 + "(SDK default) or when_required. Ceph RGW (Pacific) needs when_required.",
                         group, ++order, Width.SHORT, "Checksum calculation")
+                .define(prefix + CHUNKED_UPLOAD, Type.BOOLEAN, true, Importance.LOW,
+                        "Stream uploads in aws-chunked encoding where the SDK does (http endpoints, trailer "
+                                + "checksums). false for Ceph RGW (Pacific) on http: it stores 'aws-chunked' as the "
+                                + "object's Content-Encoding and refuses a chunked upload of an object with its own "
+                                + "Content-Encoding. Unchunked on http, the payload's SHA-256 is signed, so the "
+                                + "source is read twice (once to hash, once to send); on https with when_required "
+                                + "checksums it is sent unsigned and read once.",
+                        group, ++order, Width.SHORT, "Chunked upload")
                 .define(prefix + TRUSTSTORE_LOCATION, Type.STRING, "", Importance.LOW,
                         "Trust store (JKS or PKCS12) with the CA of an https endpoint signed by a private CA. "
                                 + "Empty: the JVM's trust store.",
@@ -166,6 +176,7 @@ public final class S3ClientConfig {
         this.roleDurationSeconds = config.getInt(prefix + ROLE_DURATION_S);
         this.roleRefreshBeforeSeconds = config.getInt(prefix + ROLE_REFRESH_BEFORE_S);
         this.checksumMode = ChecksumMode.valueOf(config.getString(prefix + CHECKSUM).toUpperCase(Locale.ROOT));
+        this.chunkedUpload = config.getBoolean(prefix + CHUNKED_UPLOAD);
         this.truststoreLocation = config.getString(prefix + TRUSTSTORE_LOCATION).trim();
         this.truststorePassword = config.getPassword(prefix + TRUSTSTORE_PASSWORD);
         this.truststoreType = config.getString(prefix + TRUSTSTORE_TYPE).toUpperCase(Locale.ROOT);
@@ -257,6 +268,11 @@ public final class S3ClientConfig {
         return checksumMode;
     }
 
+    /** Whether uploads may be streamed aws-chunked (the SDK's choice), see {@link #CHUNKED_UPLOAD}. */
+    public boolean chunkedUpload() {
+        return chunkedUpload;
+    }
+
     public String truststoreLocation() {
         return truststoreLocation;
     }
@@ -294,7 +310,7 @@ public final class S3ClientConfig {
     public static List<String> keys(String prefix) {
         return List.of(ENDPOINT, REGION, PATH_STYLE, ACCESS_KEY_ID, SECRET_ACCESS_KEY, SESSION_TOKEN, ROLE_ARN,
                 ROLE_SESSION_NAME, ROLE_EXTERNAL_ID, STS_ENDPOINT, ROLE_DURATION_S, ROLE_REFRESH_BEFORE_S, CHECKSUM,
-                TRUSTSTORE_LOCATION, TRUSTSTORE_PASSWORD, TRUSTSTORE_TYPE, TRUST_ALL, MAX_CONNECTIONS,
+                CHUNKED_UPLOAD, TRUSTSTORE_LOCATION, TRUSTSTORE_PASSWORD, TRUSTSTORE_TYPE, TRUST_ALL, MAX_CONNECTIONS,
                 CONNECTION_TIMEOUT_MS, SOCKET_TIMEOUT_MS).stream().map(k -> prefix + k).toList();
     }
 
@@ -304,7 +320,8 @@ public final class S3ClientConfig {
         return "S3ClientConfig{" + prefix + "endpoint=" + (endpoint == null ? "(aws)" : endpoint) + ", region="
                 + region + ", pathStyle=" + pathStyle + ", credentials="
                 + (assumesRole() ? "assume-role " + roleArn : hasStaticKeys() ? "static" : "default-chain")
-                + ", checksum=" + checksumMode + "}";
+                + ", checksum=" + checksumMode
+                + (chunkedUpload ? "" : ", unchunked") + "}";
     }
 
     /** Accepts an empty string or an absolute http(s) URI. */

@@ -67,7 +67,7 @@ public final class S3ClientFactory {
             if (config.endpoint() != null) {
                 builder.endpointOverride(config.endpoint());
             }
-            S3Client s3 = builder
+            builder
                     .httpClient(http)
                     .region(Region.of(config.region()))
                     .credentialsProvider(credentials)
@@ -76,8 +76,11 @@ public final class S3ClientFactory {
                             ? RequestChecksumCalculation.WHEN_REQUIRED : RequestChecksumCalculation.WHEN_SUPPORTED)
                     .responseChecksumValidation(config.checksumMode() == S3ClientConfig.ChecksumMode.WHEN_REQUIRED
                             ? ResponseChecksumValidation.WHEN_REQUIRED : ResponseChecksumValidation.WHEN_SUPPORTED)
-                    .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-                    .build();
+                    .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
+            if (!config.chunkedUpload()) {
+                builder.addPlugin(UNCHUNKED_PAYLOAD);
+            }
+            S3Client s3 = builder.build();
             closeables.add(0, s3);
             closeables.add(http);
             return new S3Connection(config, s3, http, credentials, closeables);
@@ -95,9 +98,9 @@ public final class S3ClientFactory {
     }
 
     /**
-     * A request plugin that signs the whole payload instead of streaming it as aws-chunked. Used for empty
-     * bodies: Ceph RGW (Pacific) refuses a zero-length aws-chunked upload with XAmzContentSHA256Mismatch,
-     * and hashing nothing up front costs nothing.
+     * A plugin that signs the whole payload instead of streaming it as aws-chunked: on every client with
+     * {@link S3ClientConfig#CHUNKED_UPLOAD} false, and on requests with an empty body (Ceph RGW Pacific refuses a
+     * zero-length aws-chunked upload with XAmzContentSHA256Mismatch; hashing nothing up front costs nothing).
      */
     public static final SdkPlugin UNCHUNKED_PAYLOAD = config -> {
         S3ServiceClientConfiguration.Builder s3 = (S3ServiceClientConfiguration.Builder) config;

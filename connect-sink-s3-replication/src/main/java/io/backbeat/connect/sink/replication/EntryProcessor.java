@@ -97,6 +97,11 @@ public final class EntryProcessor implements EntryHandler {
             return new EntryOutcome(entry, event, null, null, result);
         } catch (RuntimeException e) {
             ReplicationFailure failure = ErrorClassifier.classify(e, Side.DESTINATION);
+            if (failure.isInterruption()) {
+                LOG.info("{}: replication to site {} abandoned, the task is stopping (the entry is not committed: "
+                        + "the task that takes its partition replicates it): {}", entry, site, failure.getMessage());
+                return EntryOutcome.abandoned(entry, failure);
+            }
             LOG.error("{}: replication to site {} FAILED after {} attempts: {}", entry, site, retries.get() + 1,
                     failure.toString());
             StatusEvent event = new StatusEvent(entry.bucket(), entry.objectKey(), entry.versionId(), site,

@@ -309,9 +309,9 @@ public final class ObjectReplicator {
             return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ReplicationFailure("Interrupted", false, Side.DESTINATION, "multipart copy interrupted", e);
+            throw ReplicationFailure.interrupted(Side.DESTINATION, "multipart copy interrupted", e);
         } catch (CancellationException e) {
-            throw new ReplicationFailure("Interrupted", false, Side.DESTINATION, "part copy cancelled", e);
+            throw ReplicationFailure.interrupted(Side.DESTINATION, "part copy cancelled", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof ReplicationFailure rf) {

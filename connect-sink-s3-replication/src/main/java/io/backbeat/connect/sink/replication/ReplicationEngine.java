@@ -173,7 +173,12 @@ public final class ReplicationEngine implements AutoCloseable {
             if (error != null) {
                 // not done: the offset stays uncommitted and the task fails on its next call
                 fatal.compareAndSet(null, unwrap(error));
-                LOG.error("entry at {}:{} could not be completed: {}", key, offset, unwrap(error).toString());
+                if (closed) {
+                    LOG.debug("entry at {}:{} left for the next owner of its partition: {}", key, offset,
+                            unwrap(error).toString());
+                } else {
+                    LOG.error("entry at {}:{} could not be completed: {}", key, offset, unwrap(error).toString());
+                }
             } else {
                 partition.done(offset);
             }
@@ -188,6 +193,10 @@ public final class ReplicationEngine implements AutoCloseable {
         if (outcome.isSkipped()) {
             stats.metrics().skipped();
             return CompletableFuture.completedFuture(null);
+        }
+        if (outcome.isAbandoned()) {
+            // not done: the offset stays uncommitted (the chain fails, so a live task restarts and redoes it)
+            return CompletableFuture.failedFuture(outcome.failure());
         }
         CompletableFuture<Void> bookkeeping = CompletableFuture.completedFuture(null);
         if (outcome.isFailed()) {

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.channels.ClosedByInterruptException;
 import java.util.Locale;
 import java.util.Set;
 
@@ -21,6 +22,7 @@ import com.mongodb.MongoTimeoutException;
 import com.mongodb.MongoWriteConcernException;
 
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -49,6 +51,9 @@ public final class ErrorClassifier {
     public static ReplicationFailure classify(Throwable error, Side side) {
         if (error instanceof ReplicationFailure failure) {
             return failure;
+        }
+        if (isInterruption(error)) {
+            return ReplicationFailure.interrupted(side, describe(error), error);
         }
         if (find(error, InvalidMetadataException.class) != null) {
             return new ReplicationFailure(side.prefix() + "InvalidMetadata", false, side, describe(error), error);
@@ -161,6 +166,19 @@ public final class ErrorClassifier {
             cause = cause.getCause();
         }
         return sb.toString();
+    }
+
+    /**
+     * Whether the operation stopped because its thread was interrupted (a task stopping): the SDK's
+     * {@link AbortedException}, an {@link InterruptedException}, or an I/O interruption that is not a timeout.
+     */
+    private static boolean isInterruption(Throwable error) {
+        if (find(error, InterruptedException.class) != null || find(error, AbortedException.class) != null
+                || find(error, ClosedByInterruptException.class) != null) {
+            return true;
+        }
+        InterruptedIOException io = find(error, InterruptedIOException.class);
+        return io != null && io.getClass() == InterruptedIOException.class;
     }
 
     private static <T extends Throwable> T find(Throwable error, Class<T> type) {

@@ -53,7 +53,7 @@ public final class Retrier {
                 return result;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new ReplicationFailure("Interrupted", false, side, what + " interrupted (task stopping)", e);
+                throw ReplicationFailure.interrupted(side, what + " interrupted (task stopping)", e);
             } catch (Exception e) {
                 ReplicationFailure failure = ErrorClassifier.classify(e, side);
                 long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -69,8 +69,7 @@ public final class Retrier {
                     sleeper.sleep(delay);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
-                    throw new ReplicationFailure("Interrupted", false, side, what + " interrupted (task stopping)",
-                            failure);
+                    throw ReplicationFailure.interrupted(side, what + " interrupted (task stopping)", failure);
                 }
                 retry++;
                 if (retries != null) {

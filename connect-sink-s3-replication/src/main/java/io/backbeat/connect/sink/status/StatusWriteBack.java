@@ -137,7 +137,7 @@ public final class StatusWriteBack implements AutoCloseable {
             ReplicationFailure f = ErrorClassifier.classify(e, Side.SOURCE_METADATA);
             String what = p.event().status() + " for site " + p.event().site() + " on "
                     + StatusApplier.describe(p.event()) + " (" + where(p.record()) + ")";
-            if ("Interrupted".equals(f.reason())) {
+            if (f.isInterruption()) {
                 throw new RetriableException("interrupted while writing " + what, f);
             }
             if (f.retryable()) {

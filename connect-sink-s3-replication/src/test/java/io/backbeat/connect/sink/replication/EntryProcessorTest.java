@@ -307,6 +307,21 @@ class EntryProcessorTest {
     }
 
     @Test
+    void aCopyInterruptedByTheTaskStoppingIsAbandonedNotFailed() {
+        Source src = putSource("stopping", "s".getBytes(), Map.of(), Map.of(), List.of("DATA", "METADATA"));
+        Thread.currentThread().interrupt(); // what ReplicationEngine.close() does to its workers
+        EntryOutcome outcome;
+        try {
+            outcome = processor.process(entry("stopping", src.versionId(), src.md()));
+        } finally {
+            Thread.interrupted();
+        }
+        assertTrue(outcome.isAbandoned(), () -> String.valueOf(outcome));
+        assertFalse(outcome.isFailed());
+        assertNull(outcome.event(), "no status event: the next owner of the partition replicates the entry");
+    }
+
+    @Test
     void missingDestinationBucketFailsWithReason() {
         EntryProcessor toMissing = new EntryProcessor(SITE, "no-such-bucket", SourceMetadataReader.ENTRY, replicator,
                 fastRetrier);

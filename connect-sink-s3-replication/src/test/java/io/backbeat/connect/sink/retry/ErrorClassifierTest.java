@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import io.backbeat.connect.model.InvalidMetadataException;
 
+import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 class ErrorClassifierTest {
@@ -64,6 +65,20 @@ class ErrorClassifierTest {
         assertTrue(timeout.retryable());
 
         assertTrue(ErrorClassifier.classify(new IOException("broken pipe"), Side.SOURCE).retryable());
+    }
+
+    @Test
+    void interruptionsAreNotFailures() {
+        ReplicationFailure aborted = ErrorClassifier.classify(AbortedException.builder()
+                .message("Thread was interrupted").build(), Side.DESTINATION);
+        assertEquals(ReplicationFailure.INTERRUPTED, aborted.reason());
+        assertTrue(aborted.isInterruption());
+        assertTrue(ErrorClassifier.classify(new IllegalStateException(new InterruptedException()), Side.SOURCE)
+                .isInterruption());
+        assertTrue(ErrorClassifier.classify(new java.io.InterruptedIOException("cut"), Side.SOURCE).isInterruption());
+        // a timeout is an InterruptedIOException too, but a failure to retry
+        assertFalse(ErrorClassifier.classify(new SocketTimeoutException("Read timed out"), Side.SOURCE)
+                .isInterruption());
     }
 
     @Test

@@ -100,8 +100,32 @@ public final class S3TestServer implements AutoCloseable {
             LocalProcesses.deleteTree(root);
             throw new IllegalStateException("S3Mock did not start: " + e.getMessage(), e);
         }
+        allowManyHeaders(mock);
         URI uri = URI.create("http://127.0.0.1:" + mock.getHttpPort());
         return new S3TestServer(mock, root, new S3Endpoint(uri, MOCK_REGION, "test-access-key", "test-secret-key"));
+    }
+
+    /**
+     * Raises Tomcat's limit of 100 request headers on S3Mock's http connector: an object may carry 100 user metadata
+     * entries (as on AWS S3, within 2 KB), which with the signing headers is more than 100. S3Mock exposes neither
+     * the connector nor a property for it, so its private field is read; set before the first request, every
+     * connection's processor gets the new limit.
+     */
+    private static void allowManyHeaders(S3MockApplication mock) {
+        try {
+            java.lang.reflect.Field field = S3MockApplication.class.getDeclaredField("httpConnector");
+            field.setAccessible(true);
+            Object connector = field.get(mock);
+            boolean set = (boolean) connector.getClass().getMethod("setProperty", String.class, String.class)
+                    .invoke(connector, "maxHeaderCount", "1000");
+            if (!set) {
+                throw new IllegalStateException("Tomcat did not take maxHeaderCount");
+            }
+        } catch (ReflectiveOperationException e) {
+            mock.stop();
+            throw new IllegalStateException("cannot raise S3Mock's request header limit (S3Mock "
+                    + "version changed?): " + e, e);
+        }
     }
 
     public S3Endpoint endpoint() {

@@ -99,6 +99,40 @@ public final class ReplicationCheck {
         return targets;
     }
 
+    /**
+     * The versions (delete markers aside) whose replication status at the source is not COMPLETED yet: one HEAD per
+     * version, a cheap wait for the status write-back before the full {@link #run}.
+     */
+    public List<SourceVersion> notCompletedAtSource(List<SourceVersion> versions) {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<SourceVersion>> heads = new ArrayList<>();
+            for (SourceVersion v : versions) {
+                if (!v.deleteMarker()) {
+                    heads.add(pool.submit(() -> source.headObject(b -> b.bucket(sourceBucket).key(v.key())
+                            .versionId(v.versionId())).replicationStatus()
+                            == software.amazon.awssdk.services.s3.model.ReplicationStatus.COMPLETED ? null : v));
+                }
+            }
+            List<SourceVersion> pending = new ArrayList<>();
+            for (Future<SourceVersion> f : heads) {
+                SourceVersion v = f.get();
+                if (v != null) {
+                    pending.add(v);
+                }
+            }
+            return pending;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("reading the replication status at the source failed: " + e.getCause(),
+                    e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** Runs the whole check (reads every version everywhere). */
     public Report run(boolean checkSourceStatus) {
         List<SourceVersion> versions = sourceVersions();

@@ -91,8 +91,22 @@ public final class SandboxRun {
             Workload.Result writtenFinal = writtenResult;
             Duration replicationTime = Duration.ofNanos(System.nanoTime() - start);
             // the status write-back and the tag change trail the data copies by a little: re-check until clean
+            if (statusWriter) {
+                // the status write-back trails the copies a little: wait for it with HEADs before reading everything
+                List<ReplicationCheck.SourceVersion> versions = check.sourceVersions();
+                List<ReplicationCheck.SourceVersion> notCompleted = check.notCompletedAtSource(versions);
+                while (!notCompleted.isEmpty() && System.nanoTime() < deadline) {
+                    say.accept("waiting for the status write-back: " + notCompleted.size()
+                            + " versions not COMPLETED at the source yet");
+                    sleep(500);
+                    notCompleted = check.notCompletedAtSource(notCompleted);
+                }
+            }
+            say.accept("checking every version at the source and at " + siteNames + "...");
             ReplicationCheck.Report report = check.run(statusWriter);
             while (!report.ok() && System.nanoTime() < deadline) {
+                say.accept("not yet: " + report.problems().size() + " problems (e.g. " + report.problems().get(0)
+                        + "); checking again");
                 sleep(1000);
                 report = check.run(statusWriter);
             }

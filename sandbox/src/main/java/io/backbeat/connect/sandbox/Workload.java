@@ -34,7 +34,7 @@ public final class Workload {
 
     private static final long KIB = 1024;
     private static final long MIB = 1024 * KIB;
-    private static final long[] SIZES = {0, 1 * KIB, 10 * KIB, 64 * KIB, 256 * KIB, 1 * MIB, 3 * MIB};
+    private static final long[] SIZES = {0, 1 * KIB, 10 * KIB, 64 * KIB, 256 * KIB, 1 * MIB};
 
     /** What was written, for the summary. */
     public record Result(int objects, int versions, long bytes) {

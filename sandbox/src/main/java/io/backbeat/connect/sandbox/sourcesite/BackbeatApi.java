@@ -81,7 +81,7 @@ final class BackbeatApi {
                     + "' but the route asks for " + versionParam);
         }
         SiteContext.Bucket b0 = site.bucket(bucket, req.account());
-        String written = site.metadata.locked(b0.name(), () -> {
+        String written = site.metadata.locked(b0.name(), key, () -> {
             SiteContext.Bucket b = site.bucket(b0.name(), req.account());
             if (internal == null) {
                 site.metadata.putMaster(b.name(), key, value);

@@ -71,7 +71,16 @@ final class MetadataStore implements AutoCloseable {
         return versionIds.next();
     }
 
-    /** Runs a read-modify-write of one bucket alone (CloudServer serialises per key; one lock per bucket is enough). */
+    /**
+     * Runs a read-modify-write of one object (its master and versions) alone, as CloudServer serialises the writes
+     * of one key; writes of different keys run side by side. An object lock may take its bucket's lock inside it
+     * (multipart completion: the shadow bucket's uploads), never the other way round.
+     */
+    <T> T locked(String bucket, String key, Supplier<T> work) {
+        return locked(bucket + '\u0000' + key, work);
+    }
+
+    /** Runs a change of a bucket's own documents (settings, a shadow bucket's uploads) alone. */
     <T> T locked(String bucket, Supplier<T> work) {
         ReentrantLock lock = locks.computeIfAbsent(bucket, b -> new ReentrantLock());
         lock.lock();
@@ -276,7 +285,7 @@ final class MetadataStore implements AutoCloseable {
         }
         repairs.schedule(() -> {
             try {
-                locked(bucket, () -> {
+                locked(bucket, key, () -> {
                     repairPlaceholder(bucket, key, placeholder);
                     return null;
                 });

@@ -139,7 +139,7 @@ final class MultipartApi {
             throw S3Exception.malformedXml("<CompleteMultipartUpload> needs at least one <Part>");
         }
         String shadow = shadowBucket(b0.name());
-        String[] result = site.metadata.locked(b0.name(), () -> site.metadata.locked(shadow, () -> {
+        String[] result = site.metadata.locked(b0.name(), key, () -> site.metadata.locked(shadow, () -> {
             SiteContext.Bucket b = site.bucket(b0.name(), req.account());
             BsonDocument ov = overview(b.name(), key, uploadId);
             Map<Integer, BsonDocument> stored = parts(shadow, uploadId);

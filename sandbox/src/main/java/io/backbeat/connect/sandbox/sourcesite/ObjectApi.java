@@ -49,7 +49,7 @@ final class ObjectApi {
             stored = site.data.write(body);
         }
         String now = site.now();
-        String versionId = site.metadata.locked(b.name(), () -> {
+        String versionId = site.metadata.locked(b.name(), key, () -> {
             SiteContext.Bucket fresh = site.bucket(b.name(), req.account());
             BsonDocument current = current(fresh.name(), key);
             ObjectValues.NewObject o = newObject(req.account(), key, stored.size(), stored.md5Hex(), contentHeaders,
@@ -349,7 +349,7 @@ final class ObjectApi {
         SiteContext.Bucket b = site.bucket(req.bucket(), req.account());
         String key = req.key();
         String versionParam = req.query("versionId");
-        return site.metadata.locked(b.name(), () -> deleteLocked(b, key, versionParam, req.account()));
+        return site.metadata.locked(b.name(), key, () -> deleteLocked(b, key, versionParam, req.account()));
     }
 
     /** S3 DeleteObject semantics over CloudServer's writes; callers hold the bucket lock. */
@@ -425,7 +425,8 @@ final class ObjectApi {
             String key = Xml.requiredText(o, "Key");
             String versionId = Xml.text(o, "VersionId");
             try {
-                S3Response r = site.metadata.locked(b.name(), () -> deleteLocked(b, key, versionId, req.account()));
+                S3Response r = site.metadata.locked(b.name(), key, () -> deleteLocked(b, key, versionId,
+                        req.account()));
                 if (!quiet) {
                     x.open("Deleted").element("Key", key).element("VersionId", versionId);
                     if ("true".equals(r.headers.get("x-amz-delete-marker"))) {
@@ -486,7 +487,7 @@ final class ObjectApi {
                     Math.max(1, l.partNumber()), etag));
         }
         String now = site.now();
-        String versionId = site.metadata.locked(b.name(), () -> {
+        String versionId = site.metadata.locked(b.name(), key, () -> {
             SiteContext.Bucket fresh = site.bucket(b.name(), req.account());
             BsonDocument current = current(fresh.name(), key);
             ObjectValues.NewObject o = newObject(req.account(), key, src.contentLength(), src.contentMd5(),
@@ -549,7 +550,7 @@ final class ObjectApi {
 
     private S3Response retag(S3Request req, BsonDocument tags, String originOp, String operationType, int status) {
         SiteContext.Bucket b0 = site.bucket(req.bucket(), req.account());
-        return site.metadata.locked(b0.name(), () -> {
+        return site.metadata.locked(b0.name(), req.key(), () -> {
             SiteContext.Bucket b = site.bucket(b0.name(), req.account());
             ObjectMetadata md = resolve(b, req.key(), req.query("versionId"), true);
             BsonDocument stored = md.versionId() == null ? site.metadata.master(b.name(), req.key())

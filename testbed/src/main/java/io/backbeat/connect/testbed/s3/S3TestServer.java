@@ -15,6 +15,7 @@ import java.util.UUID;
 
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
@@ -102,7 +103,29 @@ public final class S3TestServer implements AutoCloseable {
         }
         allowManyHeaders(mock);
         URI uri = URI.create("http://127.0.0.1:" + mock.getHttpPort());
-        return new S3TestServer(mock, root, new S3Endpoint(uri, MOCK_REGION, "test-access-key", "test-secret-key"));
+        S3Endpoint endpoint = new S3Endpoint(uri, MOCK_REGION, "test-access-key", "test-secret-key");
+        warmUp(endpoint);
+        return new S3TestServer(mock, root, endpoint);
+    }
+
+    /**
+     * One round of the calls replication makes, on a scratch bucket that is removed again: S3Mock resolves its
+     * controllers and XML serializers on first use (seconds on a busy machine), which would otherwise land on the
+     * first objects a test or the sandbox replicates.
+     */
+    private static void warmUp(S3Endpoint endpoint) {
+        String bucket = "warm-up-" + UUID.randomUUID();
+        try (S3Client s3 = endpoint.newClient()) {
+            s3.createBucket(b -> b.bucket(bucket));
+            s3.putObject(b -> b.bucket(bucket).key("k").metadata(Map.of("m", "v")).tagging("t=v"),
+                    RequestBody.fromString("warm-up"));
+            s3.headObject(b -> b.bucket(bucket).key("k"));
+            s3.getObjectAsBytes(b -> b.bucket(bucket).key("k"));
+            s3.getObjectTagging(b -> b.bucket(bucket).key("k"));
+            s3.listObjectVersions(b -> b.bucket(bucket));
+            s3.deleteObject(b -> b.bucket(bucket).key("k"));
+            s3.deleteBucket(b -> b.bucket(bucket));
+        }
     }
 
     /**

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.backbeat.connect.sandbox.ConnectorConfigFile;
 import io.backbeat.connect.sandbox.ReplicationCheck;
+import io.backbeat.connect.sandbox.ReplicationMonitor;
 import io.backbeat.connect.sandbox.ReplicationMonitor.Target;
 import io.backbeat.connect.sandbox.SandboxStack;
 import io.backbeat.connect.sandbox.SandboxVariables;
@@ -92,7 +93,8 @@ public final class BenchStack implements AutoCloseable {
                 }
                 case "ceph" -> {
                     ceph = CephRgw.start();
-                    dst = ceph.endpoint();
+                    // a gateway of its own has no user yet
+                    dst = ceph.createUser(CephRgw.DEFAULT_UID, CephRgw.DEFAULT_ACCESS_KEY, CephRgw.DEFAULT_SECRET_KEY);
                     name = "Ceph RADOS Gateway (Debian radosgw, 1 mon + 1 OSD on loopback)";
                     say.accept("Ceph RGW " + dst.endpoint());
                 }
@@ -265,8 +267,8 @@ public final class BenchStack implements AutoCloseable {
         return out;
     }
 
-    public StatusLog statusLog() {
-        return new StatusLog(stack.connect().bootstrapServers(), SandboxStack.STATUS_TOPIC);
+    public ReplicationMonitor monitor() {
+        return new ReplicationMonitor(stack.connect().bootstrapServers(), SandboxStack.STATUS_TOPIC);
     }
 
     public SandboxStack sandbox() {

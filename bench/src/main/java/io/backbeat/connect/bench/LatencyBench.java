@@ -6,12 +6,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import io.backbeat.connect.sandbox.ReplicationMonitor;
 import io.backbeat.connect.sandbox.ReplicationMonitor.Target;
 
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -48,28 +50,34 @@ public final class LatencyBench {
             int total = rate * seconds;
             byte[] data = new byte[size];
             new java.util.Random(1).nextBytes(data);
-            try (S3Client src = bench.sandbox().newSourceClient(); StatusLog status = bench.statusLog()) {
-                ScheduledExecutorService clock = Executors.newScheduledThreadPool(16);
+            try (S3Client src = bench.sandbox().newSourceClient(); ReplicationMonitor status = bench.monitor()) {
+                // the clock only starts writes; a fixed-rate task never overlaps itself, so a write that takes
+                // longer than the period would otherwise hold back the next one and lower the rate
+                ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+                ExecutorService writers = Executors.newFixedThreadPool(32);
                 long periodMicros = 1_000_000L / rate;
                 clock.scheduleAtFixedRate(() -> {
                     int i = next.getAndIncrement();
                     if (i >= total) {
                         return;
                     }
-                    try {
-                        String key = String.format("steady/obj-%06d", i);
-                        String v = src.putObject(b -> b.bucket(BenchStack.BUCKET).key(key), RequestBody.fromBytes(data))
-                                .versionId();
-                        written.add(new Written(key, v, System.currentTimeMillis()));
-                    } catch (RuntimeException e) {
-                        errors.incrementAndGet();
-                    }
+                    writers.execute(() -> {
+                        try {
+                            String key = String.format("steady/obj-%06d", i);
+                            String v = src.putObject(b -> b.bucket(BenchStack.BUCKET).key(key),
+                                    RequestBody.fromBytes(data)).versionId();
+                            written.add(new Written(key, v, System.currentTimeMillis()));
+                        } catch (RuntimeException e) {
+                            errors.incrementAndGet();
+                        }
+                    });
                 }, 0, periodMicros, TimeUnit.MICROSECONDS);
                 long t0 = System.nanoTime();
                 while (written.size() + errors.get() < total && System.nanoTime() - t0 < (seconds + 120) * 1_000_000_000L) {
-                    StatusLog.sleep(100);
+                    Topics.sleep(100);
                 }
                 clock.shutdownNow();
+                writers.shutdownNow();
                 double achieved = written.size() / ((System.nanoTime() - t0) / 1e9);
                 say.accept(String.format("wrote %d objects (%d errors) at %.1f objects/s (asked %d/s)", written.size(),
                         errors.get(), achieved, rate));
@@ -80,9 +88,10 @@ public final class LatencyBench {
                 long[] toCompleted = new long[written.size()];
                 int i = 0;
                 for (Written w : written) {
-                    StatusLog.Completion c = status.completion(new Target(BenchStack.BUCKET, w.key(), versionExternal(w),
-                            BenchStack.SITE));
-                    toDestination[i] = (c.replicatedMs() == null ? c.observedMs() : c.replicatedMs()) - w.ackMs();
+                    ReplicationMonitor.Completion c = status.firstCompletion(new Target(BenchStack.BUCKET, w.key(),
+                            versionExternal(w), BenchStack.SITE)).orElseThrow();
+                    Long replicatedMs = c.event().replicatedTimeMs();
+                    toDestination[i] = (replicatedMs == null ? c.observedMs() : replicatedMs) - w.ackMs();
                     toCompleted[i] = c.observedMs() - w.ackMs();
                     i++;
                 }

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 
 import org.apache.kafka.connect.util.clusters.WorkerHandle;
 
+import io.backbeat.connect.sandbox.ReplicationMonitor;
 import io.backbeat.connect.sandbox.ReplicationMonitor.Target;
 import io.backbeat.connect.testbed.Await;
 
@@ -85,7 +86,7 @@ public final class MemoryBench {
             }
             say.accept("worker JVM -Xmx" + a.get("xmx") + " (pid " + worker.pid() + ") is the only worker; GC log " + gcLog);
             bench.deployResolved(rest, Map.of("tasks.max", "1"), say);
-            try (StatusLog status = bench.statusLog()) {
+            try (ReplicationMonitor status = bench.monitor()) {
                 long t0 = System.nanoTime();
                 try (S3Client src = bench.sandbox().newSourceClient()) {
                     ThroughputBench.multipart(src, "memory/one-big-object", size,

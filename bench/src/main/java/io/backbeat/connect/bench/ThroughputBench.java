@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 import io.backbeat.connect.sandbox.ReplicationCheck.SourceVersion;
+import io.backbeat.connect.sandbox.ReplicationMonitor;
 import io.backbeat.connect.sandbox.ReplicationMonitor.Target;
 import io.backbeat.connect.sandbox.SandboxStack;
 
@@ -59,7 +60,7 @@ final class ThroughputBench {
         List<SourceVersion> versions = bench.sourceVersions();
         List<Target> targets = BenchStack.targets(versions);
         try (Topics log = new Topics(stack.connect().bootstrapServers(), SandboxStack.METADATA_LOG_TOPIC);
-                StatusLog status = bench.statusLog()) {
+                ReplicationMonitor status = bench.monitor()) {
             long[] entries = log.awaitQuiet(objects, Duration.ofSeconds(3), Duration.ofMinutes(10));
             say.accept("the source connector put " + entries[0] + " entries into " + SandboxStack.METADATA_LOG_TOPIC
                     + "; resuming " + BenchStack.SITE_CONNECTOR);

@@ -36,7 +36,7 @@ final class Topics implements AutoCloseable {
         long last = records();
         long lastGrowth = System.nanoTime();
         while (true) {
-            StatusLog.sleep(25);
+            sleep(25);
             long now = records();
             if (now != last) {
                 last = now;
@@ -54,5 +54,14 @@ final class Topics implements AutoCloseable {
     @Override
     public void close() {
         consumer.close();
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 }

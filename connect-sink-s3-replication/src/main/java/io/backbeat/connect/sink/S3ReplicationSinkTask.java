@@ -8,18 +8,15 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
-import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.backbeat.connect.model.PluginVersion;
 import io.backbeat.connect.sink.metrics.ReplicationSinkMetrics;
 import io.backbeat.connect.sink.replication.ReplicationEngine;
 
 /** Thin shell over {@link SiteReplication}: hands records to the engine, offers done offsets, pauses when full. */
-public class S3ReplicationSinkTask extends SinkTask {
+public class S3ReplicationSinkTask extends BackbeatSinkTask {
 
     private static final Logger LOG = LoggerFactory.getLogger(S3ReplicationSinkTask.class);
 
@@ -29,33 +26,20 @@ public class S3ReplicationSinkTask extends SinkTask {
     private final Set<TopicPartition> paused = new HashSet<>();
 
     @Override
-    public String version() {
-        return PluginVersion.get();
-    }
-
-    @Override
     public void start(Map<String, String> props) {
         config = new S3ReplicationSinkConfig(props);
-        String clientId = "backbeat-status-" + config.site() + "-" + props.getOrDefault("task.id",
+        String taskId = props.getOrDefault(BackbeatSinkConnector.TASK_ID,
                 Integer.toHexString(System.identityHashCode(this)));
+        String clientId = "backbeat-status-" + config.site() + "-" + taskId;
         metrics = new ReplicationSinkMetrics(config.site());
-        metrics.register(props.getOrDefault("name", "crr-" + config.site()),
-                props.getOrDefault("task.id", "0"));
+        metrics.register(props.getOrDefault(BackbeatSinkConnector.CONNECTOR_NAME, "crr-" + config.site()),
+                props.getOrDefault(BackbeatSinkConnector.TASK_ID, "0"));
         metrics.registerPluginMetrics(context);
         try {
             replication = SiteReplication.start(config, errantRecordReporter(), clientId, metrics);
         } catch (RuntimeException e) {
             metrics.close();
             throw e;
-        }
-    }
-
-    private ErrantRecordReporter errantRecordReporter() {
-        try {
-            return context.errantRecordReporter();
-        } catch (NoSuchMethodError | NoClassDefFoundError e) {
-            // worker older than Kafka 2.6: no DLQ for sink tasks
-            return null;
         }
     }
 

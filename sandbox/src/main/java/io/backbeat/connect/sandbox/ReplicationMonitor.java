@@ -21,8 +21,9 @@ import io.backbeat.connect.model.ReplicationStatus;
 import io.backbeat.connect.model.StatusEvent;
 
 /**
- * Follows the status topic (what the replication sinks report per version and site) to show progress and to
- * know each replica's destination version id. Reads with its own consumer group from the beginning.
+ * Follows the status topic (what the replication sinks report per version and site) to show progress, to know
+ * each replica's destination version id, to time completions (when this process first saw a version COMPLETED)
+ * and to count duplicate copies (COMPLETED more than once). Reads with its own consumer group from the beginning.
  */
 public final class ReplicationMonitor implements AutoCloseable {
 
@@ -34,7 +35,13 @@ public final class ReplicationMonitor implements AutoCloseable {
     public record SiteCounts(String site, int replicated, int failed, int pending, long bytes) {
     }
 
+    /** The first COMPLETED event of a target and when this process read it (wall clock, ms). */
+    public record Completion(long observedMs, StatusEvent event) {
+    }
+
     private final Map<Target, StatusEvent> latest = new ConcurrentHashMap<>();
+    private final Map<Target, Completion> firstCompletion = new ConcurrentHashMap<>();
+    private final Map<Target, AtomicLong> completions = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> bytes = new ConcurrentHashMap<>();
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong badRecords = new AtomicLong();
@@ -51,6 +58,7 @@ public final class ReplicationMonitor implements AutoCloseable {
         props.put("group.id", "sandbox-monitor-" + UUID.randomUUID());
         props.put("auto.offset.reset", "earliest");
         props.put("enable.auto.commit", "false");
+        props.put("fetch.max.wait.ms", "20"); // completion times are measured on arrival
         consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of(topic));
         thread = new Thread(this::run, "sandbox-status-monitor");
@@ -73,6 +81,7 @@ public final class ReplicationMonitor implements AutoCloseable {
     }
 
     private void accept(ConsumerRecord<byte[], byte[]> record) {
+        long now = System.currentTimeMillis();
         StatusEvent event;
         try {
             SchemaAndValue value = converter.toConnectData(record.topic(), record.value());
@@ -84,10 +93,66 @@ public final class ReplicationMonitor implements AutoCloseable {
             return;
         }
         events.incrementAndGet();
-        latest.put(new Target(event.bucket(), event.objectKey(), event.versionId(), event.site()), event);
-        if (event.status() == ReplicationStatus.COMPLETED && event.contentLength() != null) {
-            bytes.computeIfAbsent(event.site(), s -> new AtomicLong()).addAndGet(event.contentLength());
+        Target target = new Target(event.bucket(), event.objectKey(), event.versionId(), event.site());
+        latest.put(target, event);
+        if (event.status() == ReplicationStatus.COMPLETED) {
+            firstCompletion.putIfAbsent(target, new Completion(now, event));
+            completions.computeIfAbsent(target, t -> new AtomicLong()).incrementAndGet();
+            if (event.contentLength() != null) {
+                bytes.computeIfAbsent(event.site(), s -> new AtomicLong()).addAndGet(event.contentLength());
+            }
         }
+    }
+
+    /** The latest COMPLETED or FAILED event of a version at a site. */
+    public Optional<StatusEvent> terminal(Target target) {
+        return latest(target).filter(e -> e.status() == ReplicationStatus.COMPLETED
+                || e.status() == ReplicationStatus.FAILED);
+    }
+
+    /** The first COMPLETED event of a version at a site, with the time it was read. */
+    public Optional<Completion> firstCompletion(Target target) {
+        return Optional.ofNullable(firstCompletion.get(target));
+    }
+
+    /** How many of the targets were reported COMPLETED at least once. */
+    public int completedCount(Collection<Target> targets) {
+        return (int) targets.stream().filter(firstCompletion::containsKey).count();
+    }
+
+    /** COMPLETED events beyond the first, over the targets: copies made again after a redelivery. */
+    public long duplicates(Collection<Target> targets) {
+        return targets.stream().mapToLong(t -> {
+            AtomicLong n = completions.get(t);
+            return n == null ? 0 : Math.max(0, n.get() - 1);
+        }).sum();
+    }
+
+    /**
+     * Waits until every target was reported COMPLETED; returns when the last of them was first read (wall clock, ms).
+     *
+     * @throws IllegalStateException naming missing (and FAILED) targets when the time runs out
+     */
+    public long awaitCompleted(Collection<Target> targets, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (completedCount(targets) < targets.size()) {
+            if (System.nanoTime() > deadline) {
+                List<Target> missing = targets.stream().filter(t -> !firstCompletion.containsKey(t)).toList();
+                List<StatusEvent> failed = missing.stream().map(latest::get)
+                        .filter(e -> e != null && e.status() == ReplicationStatus.FAILED).limit(3).toList();
+                throw new IllegalStateException(missing.size() + " of " + targets.size() + " versions not COMPLETED "
+                        + "after " + timeout.toSeconds() + " s, e.g. " + missing.stream().limit(5).toList()
+                        + (failed.isEmpty() ? "" : "; FAILED e.g. " + failed));
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for completions", e);
+            }
+        }
+        return targets.stream().mapToLong(t -> firstCompletion.get(t).observedMs()).max()
+                .orElse(System.currentTimeMillis());
     }
 
     /** The latest status event of a version at a site. */

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -29,7 +30,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.model.Filters;
@@ -73,24 +73,13 @@ class HelloWorldExtensionTest {
     static void deploy(SandboxStack shared) {
         stack = shared;
         // a clean cluster: connectors another test class left behind would act on our bucket too
-        for (JsonNode name : stack.rest().send("GET", "connectors", null)) {
-            stack.rest().send("DELETE", "connectors/" + name.asText(), null);
-        }
+        stack.deleteAllConnectors();
         Path configs = SharedSandbox.projectRoot().resolve("connector-configs");
-        for (String file : List.of("metadata-log-source.json", "crr-site-a.json", "replication-status.json",
-                "hello-world.json")) {
-            ConnectorConfigFile config = ConnectorConfigFile.read(configs.resolve(file));
-            assertEquals(List.of(), stack.rest().validate(config), file + " validation");
-            stack.rest().create(config);
-            deployed.add(config.name());
-        }
-        for (String name : deployed) {
-            Await.until(WAIT, name + " RUNNING", () -> stack.rest().running(name), () -> stack.rest().describe(name));
-        }
-        // startup.mode=latest: write only once the change stream has pinned its start (first offset committed)
-        Await.until(WAIT, "the source connector to commit its first offset",
-                () -> stack.rest().send("GET", "connectors/metadata-log-source/offsets", null).path("offsets").size() > 0,
-                () -> stack.rest().describe("metadata-log-source"));
+        List<ConnectorConfigFile> files = Stream.of("metadata-log-source.json",
+                "crr-site-a.json", "replication-status.json", "hello-world.json")
+                .map(file -> ConnectorConfigFile.read(configs.resolve(file))).toList();
+        files.forEach(f -> deployed.add(f.name()));
+        stack.deploy(files, WAIT, line -> System.out.println("[HelloWorldExtensionTest] " + line));
         source = stack.newSourceClient();
         siteA = stack.sites().get(SandboxStack.SITE_A).newClient();
         mongo = MongoClients.create(stack.mongo().connectionString());

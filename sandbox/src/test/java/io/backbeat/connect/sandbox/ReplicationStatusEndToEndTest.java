@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.Set;
 
 import javax.management.MBeanServer;
@@ -19,7 +20,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.bson.Document;
@@ -33,7 +33,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mongodb.client.MongoClient;
@@ -78,23 +77,13 @@ class ReplicationStatusEndToEndTest {
     static void deploy(SandboxStack shared) {
         stack = shared;
         // a clean cluster: connectors another test class left behind would write statuses too
-        for (JsonNode name : stack.rest().send("GET", "connectors", null)) {
-            stack.rest().send("DELETE", "connectors/" + name.asText(), null);
-        }
+        stack.deleteAllConnectors();
         Path configs = SharedSandbox.projectRoot().resolve("connector-configs");
-        for (String file : List.of("metadata-log-source.json", "crr-site-a.json", "crr-site-b.json",
-                "replication-status.json")) {
-            ConnectorConfigFile config = ConnectorConfigFile.read(configs.resolve(file));
-            assertEquals(List.of(), stack.rest().validate(config), file + " validation");
-            stack.rest().create(config);
-            deployed.add(config.name());
-        }
-        for (String name : deployed) {
-            Await.until(WAIT, name + " RUNNING", () -> stack.rest().running(name), () -> stack.rest().describe(name));
-        }
-        // startup.mode=latest: write only once the stream has pinned its position
-        Await.until(WAIT, "the source connector's first offset", () -> stack.rest()
-                .send("GET", "connectors/metadata-log-source/offsets", null).path("offsets").size() > 0);
+        List<ConnectorConfigFile> files = Stream.of("metadata-log-source.json",
+                "crr-site-a.json", "crr-site-b.json", "replication-status.json")
+                .map(file -> ConnectorConfigFile.read(configs.resolve(file))).toList();
+        files.forEach(f -> deployed.add(f.name()));
+        stack.deploy(files, WAIT, line -> System.out.println("[ReplicationStatusEndToEndTest] " + line));
         source = stack.newSourceClient();
         stack.sites().forEach((site, endpoint) -> sites.put(site, endpoint.newClient()));
         mongo = MongoClients.create(stack.mongo().connectionString());

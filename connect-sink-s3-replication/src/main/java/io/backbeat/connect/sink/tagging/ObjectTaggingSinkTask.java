@@ -3,29 +3,22 @@ package io.backbeat.connect.sink.tagging;
 import java.util.Collection;
 import java.util.Map;
 
-import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
-import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.backbeat.connect.model.PluginVersion;
+import io.backbeat.connect.sink.BackbeatSinkTask;
 import io.backbeat.connect.sink.retry.Retrier;
 import io.backbeat.connect.sink.s3.S3ClientFactory;
 import io.backbeat.connect.sink.s3.S3Connection;
 
 /** Thin shell over {@link RecordTagger}: records in order, done when {@link #put} returns. */
-public class ObjectTaggingSinkTask extends SinkTask {
+public class ObjectTaggingSinkTask extends BackbeatSinkTask {
 
     private static final Logger LOG = LoggerFactory.getLogger(ObjectTaggingSinkTask.class);
 
     private S3Connection source;
     private RecordTagger records;
-
-    @Override
-    public String version() {
-        return PluginVersion.get();
-    }
 
     @Override
     public void start(Map<String, String> props) {
@@ -35,15 +28,6 @@ public class ObjectTaggingSinkTask extends SinkTask {
         records = new RecordTagger(tagger, errantRecordReporter(), config.toleratesErrors());
         LOG.info("object tagging started: tags {} on versions at {}, retries {}", config.tags(), config.source(),
                 config.retryPolicy());
-    }
-
-    private ErrantRecordReporter errantRecordReporter() {
-        try {
-            return context.errantRecordReporter();
-        } catch (NoSuchMethodError | NoClassDefFoundError e) {
-            // worker older than Kafka 2.6: no error reporter for sink tasks
-            return null;
-        }
     }
 
     @Override

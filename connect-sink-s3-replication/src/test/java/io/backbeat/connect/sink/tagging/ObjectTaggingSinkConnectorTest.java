@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.backbeat.connect.model.PluginVersion;
+import io.backbeat.connect.sink.BackbeatSinkConnector;
 import io.backbeat.connect.testbed.LocalPorts;
 import io.backbeat.connect.testbed.s3.S3Endpoint;
 import io.backbeat.connect.testbed.s3.S3TestServer;
@@ -70,14 +71,18 @@ class ObjectTaggingSinkConnectorTest {
     }
 
     @Test
-    void everyTaskGetsTheWholeConfig() {
+    void everyTaskGetsTheWholeConfigAndItsNumber() {
         ObjectTaggingSinkConnector connector = new ObjectTaggingSinkConnector();
         Map<String, String> c = config(s3.endpoint().endpoint().toString());
         c.put("errors.tolerance", "all");
         connector.start(c);
         List<Map<String, String>> tasks = connector.taskConfigs(3);
         assertEquals(3, tasks.size());
-        tasks.forEach(t -> assertEquals(c, t));
+        for (int i = 0; i < tasks.size(); i++) {
+            Map<String, String> expected = new HashMap<>(c);
+            expected.put(BackbeatSinkConnector.TASK_ID, Integer.toString(i));
+            assertEquals(expected, tasks.get(i), "the whole config and the task's number");
+        }
         assertEquals(ObjectTaggingSinkTask.class, connector.taskClass());
         assertEquals(PluginVersion.get(), connector.version());
         connector.stop();

@@ -79,13 +79,6 @@ final class E2e {
         return call(stack, method, path, body).requireOk(method + " " + path).body();
     }
 
-    /** Deletes every connector: another class's connectors would act on our buckets too. */
-    static void deleteAllConnectors(SandboxStack stack) {
-        for (JsonNode name : ok(stack, "GET", "connectors", null)) {
-            ok(stack, "DELETE", "connectors/" + name.asText(), null);
-        }
-    }
-
     /** A file of connector-configs/, with some settings changed (as a user edits the file before posting it). */
     static ConnectorConfigFile configFile(String file, Map<String, String> changes) {
         Path path = SharedSandbox.projectRoot().resolve("connector-configs").resolve(file);
@@ -93,19 +86,6 @@ final class E2e {
         Map<String, String> config = new LinkedHashMap<>(read.config());
         config.putAll(changes);
         return new ConnectorConfigFile(path, read.name(), config);
-    }
-
-    /** Validates, creates and waits for RUNNING; then waits until the source connector pinned its position. */
-    static void deploy(SandboxStack stack, List<ConnectorConfigFile> files, Duration wait) {
-        for (ConnectorConfigFile f : files) {
-            List<String> errors = stack.rest().validate(f);
-            if (!errors.isEmpty()) {
-                throw new AssertionError(f.name() + " does not validate: " + errors);
-            }
-        }
-        stack.deploy(files, wait, line -> System.out.println("[e2e] " + line));
-        Await.until(wait, "the source connector's first offset", () -> ok(stack, "GET",
-                "connectors/metadata-log-source/offsets", null).path("offsets").size() > 0);
     }
 
     /** The latest replica at a site of the given source version (by its scal-version-id mark), or null. */

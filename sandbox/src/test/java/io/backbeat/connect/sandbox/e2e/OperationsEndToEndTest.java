@@ -62,9 +62,10 @@ class OperationsEndToEndTest {
     static void deploy(SandboxStack shared) {
         stack = shared;
         assertTrue(stack.redis().isPresent(), "the ops API needs redis-server (apt-get install redis-server)");
-        E2e.deleteAllConnectors(stack);
-        E2e.deploy(stack, List.of(E2e.configFile("metadata-log-source.json", Map.of()),
-                E2e.configFile("crr-site-a.json", Map.of()), E2e.configFile("replication-status.json", Map.of())), WAIT);
+        stack.deleteAllConnectors();
+        stack.deploy(List.of(E2e.configFile("metadata-log-source.json", Map.of()),
+                E2e.configFile("crr-site-a.json", Map.of()), E2e.configFile("replication-status.json", Map.of())), WAIT,
+                line -> System.out.println("[e2e] " + line));
         source = stack.newSourceClient();
         site = stack.sites().get(SITE).newClient();
         completionsBefore = metric("completions", "count");
@@ -76,7 +77,7 @@ class OperationsEndToEndTest {
     static void undeploy() {
         if (stack != null) {
             E2e.call(stack, "POST", "_/crr/resume/" + SITE, null);
-            E2e.deleteAllConnectors(stack);
+            stack.deleteAllConnectors();
         }
         if (site != null) {
             site.close();

@@ -83,7 +83,7 @@ class ReplicationEndToEndTest {
     @BeforeAll
     static void deploy(SandboxStack shared) throws Exception {
         stack = shared;
-        E2e.deleteAllConnectors(stack);
+        stack.deleteAllConnectors();
         ceph = CephRgw.shared();
         S3Endpoint cephUser = ceph.createUser(CEPH_UID, CEPH_ACCESS_KEY, CEPH_SECRET_KEY);
         S3Endpoint mock = stack.sites().get(SITE_A);
@@ -116,9 +116,10 @@ class ReplicationEndToEndTest {
         siteB.put("retry.backoff.min.ms", "300");
         siteB.put("retry.backoff.max.ms", "1500");
         siteB.put("retry.timeout.ms", "120000");
-        E2e.deploy(stack, List.of(E2e.configFile("metadata-log-source.json", Map.of()),
+        stack.deploy(List.of(E2e.configFile("metadata-log-source.json", Map.of()),
                 E2e.configFile("crr-site-a.json", siteA), E2e.configFile("crr-site-b.json", siteB),
-                E2e.configFile("replication-status.json", Map.of())), WAIT);
+                E2e.configFile("replication-status.json", Map.of())), WAIT,
+                line -> System.out.println("[e2e] " + line));
         monitor = new ReplicationMonitor(stack.connect().bootstrapServers(), SandboxStack.STATUS_TOPIC);
         source = stack.newSourceClient();
     }
@@ -126,7 +127,7 @@ class ReplicationEndToEndTest {
     @AfterAll
     static void undeploy() throws Exception {
         if (stack != null) {
-            E2e.deleteAllConnectors(stack);
+            stack.deleteAllConnectors();
             if (stack.connect().workers().size() < 2) {
                 stack.connect().addWorker(); // the next class gets the stack as it was
             }

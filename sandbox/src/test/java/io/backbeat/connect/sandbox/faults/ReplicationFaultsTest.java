@@ -72,7 +72,6 @@ class ReplicationFaultsTest {
     static SandboxStack stack;
     static DestinationProxy siteAProxy;
     static ReplicationMonitor monitor;
-    static StatusCounter counter;
     static S3Client source;
     static final Map<String, S3Client> sites = new LinkedHashMap<>();
     static boolean statusWriter;
@@ -111,7 +110,6 @@ class ReplicationFaultsTest {
         Await.until(Duration.ofSeconds(60), "the source connector to commit its first offset",
                 () -> offsets("metadata-log-source") > 0, () -> stack.rest().describe("metadata-log-source"));
         monitor = new ReplicationMonitor(stack.connect().bootstrapServers(), SandboxStack.STATUS_TOPIC);
-        counter = new StatusCounter(stack.connect().bootstrapServers(), SandboxStack.STATUS_TOPIC);
         source = stack.newSourceClient();
         stack.sites().forEach((site, endpoint) -> sites.put(site, endpoint.newClient()));
     }
@@ -119,9 +117,6 @@ class ReplicationFaultsTest {
     @AfterAll
     static void stopStack() throws Exception {
         summary.forEach(line -> System.out.println("[faults] " + line));
-        if (counter != null) {
-            counter.close();
-        }
         if (monitor != null) {
             monitor.close();
         }
@@ -286,17 +281,18 @@ class ReplicationFaultsTest {
         }
         // every entry ends, COMPLETED (copied before the delete) or FAILED with a reason; none hangs
         Await.until(REPLICATION_BOUND, "a final status for every version of the deleted bucket",
-                () -> targets.stream().allMatch(t -> counter.terminal(t) != null),
-                () -> targets.stream().filter(t -> counter.terminal(t) == null).count() + " without a final status");
-        long failed = targets.stream().filter(t -> counter.terminal(t).status() == ReplicationStatus.FAILED).count();
+                () -> targets.stream().allMatch(t -> monitor.terminal(t).isPresent()),
+                () -> targets.stream().filter(t -> monitor.terminal(t).isEmpty()).count() + " without a final status");
+        long failed = targets.stream().filter(t -> monitor.terminal(t).orElseThrow().status()
+                == ReplicationStatus.FAILED).count();
         for (Target t : targets) {
-            StatusEvent e = counter.terminal(t);
+            StatusEvent e = monitor.terminal(t).orElseThrow();
             if (e.status() == ReplicationStatus.FAILED) {
                 assertNotNull(e.reason(), "a FAILED status names its reason: " + e);
             }
         }
         summary.add("bucket deleted while replicating: " + targets.size() + " targets, " + failed + " FAILED with "
-                + "reasons " + targets.stream().map(counter::terminal).filter(e -> e.reason() != null)
+                + "reasons " + targets.stream().flatMap(t -> monitor.terminal(t).stream()).filter(e -> e.reason() != null)
                         .map(StatusEvent::reason).distinct().toList() + ", the rest COMPLETED");
         // and the connectors carry on
         awkwardFollowUp();
@@ -457,7 +453,7 @@ class ReplicationFaultsTest {
                     () -> sites.keySet().stream().map(s -> monitor.counts(s, targets).toString()).toList() + "; "
                             + stack.rest().describe("crr-site-a") + "; " + stack.rest().describe("crr-site-b") + "; "
                             + stack.rest().describe("metadata-log-source") + "\nFAILED: " + targets.stream()
-                            .map(t -> counter.terminal(t)).filter(e -> e != null && e.status() == ReplicationStatus.FAILED)
+                            .flatMap(t -> monitor.terminal(t).stream()).filter(e -> e.status() == ReplicationStatus.FAILED)
                             .map(e -> e.site() + " " + e.objectKey() + " " + e.reason()).toList() + "\n"
                             + String.join("\n", logs.warnings(bucket, 10)));
         } catch (AssertionError e) {
@@ -474,7 +470,7 @@ class ReplicationFaultsTest {
             assertEquals(versions.size(), report.identicalPerSite().get(site), what + " at " + site);
         }
         summary.add(String.format("%s: %d versions identical at %s; duplicate copies %d; source status %s", what,
-                versions.size(), sites.keySet(), counter.duplicates(targets), statusWriter
+                versions.size(), sites.keySet(), monitor.duplicates(targets), statusWriter
                         ? report.sourceCompleted() + " COMPLETED" : "not checked (no status writer deployed)"));
     }
 
@@ -540,8 +536,8 @@ class ReplicationFaultsTest {
 
     /**
      * Tasks of every connector (the journal, both sites, the status write-back) running on {@code workerId}. All of
-     * them count: incremental cooperative rebalancing balances the total task load when a worker joins (7 tasks
-     * over 3 workers: at least 2 each), but which connectors' tasks move is its choice.
+     * them count: incremental cooperative rebalancing moves part of the task load (7 tasks here) to a joining worker,
+     * but which connectors' tasks move is its choice.
      */
     private static int tasksOn(String workerId) {
         int n = 0;

@@ -1,9 +1,13 @@
 package io.backbeat.connect.testbed.mongo;
 
+import java.util.regex.Pattern;
+
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.ArrayFilters;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
@@ -26,6 +30,29 @@ class StandInCollection extends MemoryCollection {
     StandInCollection(MongoDatabase database, String collectionName, CollectionOptions options,
                       CursorRegistry cursorRegistry) {
         super(database, collectionName, options, cursorRegistry);
+    }
+
+    /**
+     * Uses the {@code _id} index for a query that pins {@code _id} to one value beside other conditions (CloudServer
+     * reads {@code {_id: key, $or: [not being deleted]}} and updates {@code {_id: key, value.versionId: v}}): the
+     * document is found by its id and the whole query is matched on it alone. mongo-java-server takes an index only
+     * for a query of exactly the index's keys and would otherwise scan the collection, which makes every read cost
+     * the size of the bucket.
+     */
+    @Override
+    protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit,
+                                         int batchSize, Document fieldSelector) {
+        Object id = query.get("_id");
+        if (query.size() > 1 && id != null && !(id instanceof Document) && !(id instanceof Pattern)) {
+            Document byId = new Document("_id", id);
+            for (Index<Integer> index : getIndexes()) {
+                if (index.canHandle(byId)) {
+                    return matchDocuments(query, index.getPositions(byId), orderBy, numberToSkip, limit, batchSize,
+                            fieldSelector);
+                }
+            }
+        }
+        return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
     }
 
     @Override

@@ -104,6 +104,20 @@ public final class ReplicationMonitor implements AutoCloseable {
         }
     }
 
+    /** The versions of {@code bucket} whose latest event is COMPLETED at every one of {@code sites}. */
+    public List<Target> completedEverywhere(String bucket, Collection<String> sites) {
+        List<Target> out = new java.util.ArrayList<>();
+        for (Map.Entry<Target, StatusEvent> e : latest.entrySet()) {
+            Target t = e.getKey();
+            if (t.bucket().equals(bucket) && t.site().equals(sites.iterator().next()) && sites.stream().allMatch(s ->
+                    latest(new Target(bucket, t.key(), t.versionId(), s)).map(StatusEvent::status)
+                            .orElse(null) == ReplicationStatus.COMPLETED)) {
+                out.add(new Target(bucket, t.key(), t.versionId(), null));
+            }
+        }
+        return out;
+    }
+
     /** The latest COMPLETED or FAILED event of a version at a site. */
     public Optional<StatusEvent> terminal(Target target) {
         return latest(target).filter(e -> e.status() == ReplicationStatus.COMPLETED

@@ -69,6 +69,27 @@ public final class SandboxRun {
                         return t;
                     });
             ticker.scheduleAtFixedRate(progress::print, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+            // versions both sites reported are checked while the rest replicates; the end check reuses the results
+            // that still hold
+            java.util.concurrent.ExecutorService early = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+                Thread t = new Thread(r, "sandbox-early-check");
+                t.setDaemon(true);
+                return t;
+            });
+            java.util.Set<ReplicationMonitor.Target> submitted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            ticker.scheduleAtFixedRate(() -> {
+                for (ReplicationMonitor.Target t : monitor.completedEverywhere(Workload.SOURCE_BUCKET, siteNames)) {
+                    if (submitted.add(t)) {
+                        early.execute(() -> {
+                            try {
+                                check.checkEarly(new ReplicationCheck.SourceVersion(t.key(), t.versionId(), false));
+                            } catch (RuntimeException e) {
+                                // nothing kept: the end check reads this version again and reports what is wrong
+                            }
+                        });
+                    }
+                }
+            }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
             Workload.Result writtenResult;
             long deadline;
             try {
@@ -81,6 +102,7 @@ public final class SandboxRun {
                 }
             } finally {
                 ticker.shutdownNow();
+                early.shutdownNow();
             }
             progress.print();
             Workload.Result writtenFinal = writtenResult;
@@ -97,7 +119,8 @@ public final class SandboxRun {
                     notCompleted = check.notCompletedAtSource(notCompleted);
                 }
             }
-            say.accept("checking every version at the source and at " + siteNames + "...");
+            say.accept("checking every version at the source and at " + siteNames + " (" + check.checkedEarly()
+                    + " of them read at both sites already while the run went on)...");
             ReplicationCheck.Report report = check.run(statusWriter);
             while (!report.ok() && System.nanoTime() < deadline) {
                 say.accept("not yet: " + report.problems().size() + " problems (e.g. " + report.problems().get(0)

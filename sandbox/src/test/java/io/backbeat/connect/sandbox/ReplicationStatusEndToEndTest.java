@@ -373,11 +373,13 @@ class ReplicationStatusEndToEndTest {
         String versionId = put(bucket, key);
         Map<String, String> replicas = awaitReplicas(key, versionId);
         awaitSourceStatus(bucket, key, versionId, ReplicationStatus.COMPLETED);
-        for (ObjectMetadata md : stored(bucket, key, versionId)) {
-            for (String site : sites.keySet()) {
-                assertEquals(replicas.get(site), md.replicationInfo().backend(site).orElseThrow().dataStoreVersionId());
-            }
-        }
+        // the writer updates the version document, then the master that holds a copy of it: both end up recording
+        // each site's replica (the head-object above may read the version before the master is written)
+        Await.until(WAIT, "the version and its master recording both replicas", () -> {
+            List<ObjectMetadata> docs = stored(bucket, key, versionId);
+            return docs.size() == 2 && docs.stream().allMatch(md -> sites.keySet().stream().allMatch(site ->
+                    replicas.get(site).equals(md.replicationInfo().backend(site).orElseThrow().dataStoreVersionId())));
+        }, () -> stored(bucket, key, versionId).toString());
         assertTrue(statusMetric(STATUS_MONGODB, "EventsApplied") >= 2);
     }
 }

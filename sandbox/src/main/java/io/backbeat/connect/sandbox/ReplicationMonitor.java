@@ -104,13 +104,16 @@ public final class ReplicationMonitor implements AutoCloseable {
         }
     }
 
-    /** The versions of {@code bucket} whose latest event is COMPLETED at every one of {@code sites}. */
+    /**
+     * The versions of {@code bucket} whose latest event is COMPLETED at every one of {@code sites} (as targets
+     * without a site).
+     */
     public List<Target> completedEverywhere(String bucket, Collection<String> sites) {
+        String first = sites.iterator().next();
         List<Target> out = new java.util.ArrayList<>();
-        for (Map.Entry<Target, StatusEvent> e : latest.entrySet()) {
-            Target t = e.getKey();
-            if (t.bucket().equals(bucket) && t.site().equals(sites.iterator().next()) && sites.stream().allMatch(s ->
-                    latest(new Target(bucket, t.key(), t.versionId(), s)).map(StatusEvent::status)
+        for (Target t : latest.keySet()) {
+            if (t.bucket().equals(bucket) && t.site().equals(first) && sites.stream().allMatch(site ->
+                    latest(new Target(bucket, t.key(), t.versionId(), site)).map(StatusEvent::status)
                             .orElse(null) == ReplicationStatus.COMPLETED)) {
                 out.add(new Target(bucket, t.key(), t.versionId(), null));
             }

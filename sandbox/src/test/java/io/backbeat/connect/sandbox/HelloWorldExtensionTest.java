@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -72,14 +70,8 @@ class HelloWorldExtensionTest {
     @BeforeAll
     static void deploy(SandboxStack shared) {
         stack = shared;
-        // a clean cluster: connectors another test class left behind would act on our bucket too
-        stack.deleteAllConnectors();
-        Path configs = SharedSandbox.projectRoot().resolve("connector-configs");
-        List<ConnectorConfigFile> files = Stream.of("metadata-log-source.json",
-                "crr-site-a.json", "replication-status.json", "hello-world.json")
-                .map(file -> ConnectorConfigFile.read(configs.resolve(file))).toList();
-        files.forEach(f -> deployed.add(f.name()));
-        stack.deploy(files, WAIT, line -> System.out.println("[HelloWorldExtensionTest] " + line));
+        deployed.addAll(SharedSandbox.deployAlone(stack, WAIT, "metadata-log-source.json",
+                "crr-site-a.json", "replication-status.json", "hello-world.json"));
         source = stack.newSourceClient();
         siteA = stack.sites().get(SandboxStack.SITE_A).newClient();
         mongo = MongoClients.create(stack.mongo().connectionString());

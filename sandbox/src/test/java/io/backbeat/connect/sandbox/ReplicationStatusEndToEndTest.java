@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.Set;
 
 import javax.management.MBeanServer;
@@ -76,14 +74,8 @@ class ReplicationStatusEndToEndTest {
     @BeforeAll
     static void deploy(SandboxStack shared) {
         stack = shared;
-        // a clean cluster: connectors another test class left behind would write statuses too
-        stack.deleteAllConnectors();
-        Path configs = SharedSandbox.projectRoot().resolve("connector-configs");
-        List<ConnectorConfigFile> files = Stream.of("metadata-log-source.json",
-                "crr-site-a.json", "crr-site-b.json", "replication-status.json")
-                .map(file -> ConnectorConfigFile.read(configs.resolve(file))).toList();
-        files.forEach(f -> deployed.add(f.name()));
-        stack.deploy(files, WAIT, line -> System.out.println("[ReplicationStatusEndToEndTest] " + line));
+        deployed.addAll(SharedSandbox.deployAlone(stack, WAIT, "metadata-log-source.json",
+                "crr-site-a.json", "crr-site-b.json", "replication-status.json"));
         source = stack.newSourceClient();
         stack.sites().forEach((site, endpoint) -> sites.put(site, endpoint.newClient()));
         mongo = MongoClients.create(stack.mongo().connectionString());

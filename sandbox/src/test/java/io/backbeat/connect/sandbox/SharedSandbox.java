@@ -1,6 +1,9 @@
 package io.backbeat.connect.sandbox;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -20,6 +23,21 @@ public final class SharedSandbox implements ParameterResolver {
     /** The repository root (connector-configs/, docker/). */
     public static Path projectRoot() {
         return Path.of(required("backbeat.sandbox.project.root")).toAbsolutePath().normalize();
+    }
+
+    /**
+     * Deletes every connector of the shared cluster (connectors another test class left behind would act on this
+     * class's buckets too), then deploys the named files of {@code connector-configs/} as they are on disk.
+     *
+     * @return the names of the connectors deployed
+     */
+    public static List<String> deployAlone(SandboxStack stack, Duration wait, String... files) {
+        stack.deleteAllConnectors();
+        Path configs = projectRoot().resolve("connector-configs");
+        List<ConnectorConfigFile> read = Stream.of(files).map(f -> ConnectorConfigFile.read(configs.resolve(f)))
+                .toList();
+        stack.deploy(read, wait, line -> System.out.println("[deploy] " + line));
+        return read.stream().map(ConnectorConfigFile::name).toList();
     }
 
     static String required(String property) {

@@ -62,10 +62,8 @@ class OperationsEndToEndTest {
     static void deploy(SandboxStack shared) {
         stack = shared;
         assertTrue(stack.redis().isPresent(), "the ops API needs redis-server (apt-get install redis-server)");
-        stack.deleteAllConnectors();
-        stack.deploy(List.of(E2e.configFile("metadata-log-source.json", Map.of()),
-                E2e.configFile("crr-site-a.json", Map.of()), E2e.configFile("replication-status.json", Map.of())), WAIT,
-                line -> System.out.println("[e2e] " + line));
+        SharedSandbox.deployAlone(stack, WAIT, "metadata-log-source.json", "crr-site-a.json",
+                "replication-status.json");
         source = stack.newSourceClient();
         site = stack.sites().get(SITE).newClient();
         completionsBefore = metric("completions", "count");

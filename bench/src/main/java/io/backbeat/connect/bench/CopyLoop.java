@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.backbeat.connect.sandbox.ReplicationCheck.SourceVersion;
@@ -35,9 +36,15 @@ public final class CopyLoop {
     private CopyLoop() {
     }
 
+    /** A pool of {@code threads} threads named {@code baseline-copy-N}. */
+    public static ExecutorService pool(int threads) {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(threads, r -> new Thread(r, "baseline-copy-" + n.incrementAndGet()));
+    }
+
+    /** Copies on {@code pool} (the caller's, so it can account the threads' CPU time before they end). */
     public static Result copy(S3Client source, String sourceBucket, List<SourceVersion> versions, S3Client destination,
-            String destinationBucket, int threads) {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
+            String destinationBucket, ExecutorService pool) {
         AtomicLong bytes = new AtomicLong();
         long t0 = System.nanoTime();
         try {
@@ -63,8 +70,6 @@ public final class CopyLoop {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        } finally {
-            pool.shutdownNow();
         }
         return new Result(versions.size(), bytes.get(), System.nanoTime() - t0);
     }

@@ -65,23 +65,34 @@ final class ThroughputBench {
             say.accept("the source connector put " + entries[0] + " entries into " + SandboxStack.METADATA_LOG_TOPIC
                     + "; resuming " + BenchStack.SITE_CONNECTOR);
 
+            CpuAccount.Snapshot cpuAtResume = CpuAccount.now();
             long resumedMs = System.currentTimeMillis();
             bench.resume(BenchStack.SITE_CONNECTOR);
             long lastMs = status.awaitCompleted(targets, Duration.ofMinutes(30));
+            CpuAccount.Snapshot cpuAtEnd = CpuAccount.now();
             double oursSeconds = (lastMs - resumedMs) / 1e3;
             double ours = rate(perMiB, objects, sizeBytes, oursSeconds);
             long duplicates = status.duplicates(targets);
             say.accept(String.format("ours:     %d versions COMPLETED in %.2f s -> %.2f %s (duplicate copies: %d)",
                     targets.size(), oursSeconds, ours, perMiB ? "MiB/s" : "objects/s", duplicates));
+            say.accept("ours, " + CpuAccount.between(cpuAtResume, cpuAtEnd, objects, "object"));
 
             int threads = BenchStack.sinkConcurrency(overrides);
             CopyLoop.Result base;
+            CpuAccount.Snapshot cpuBeforeBaseline;
+            CpuAccount.Snapshot cpuAfterBaseline;
+            ExecutorService pool = CopyLoop.pool(threads);
             try (S3Client src = stack.newSourceClient(); S3Client dst = bench.destination().newClient()) {
-                base = CopyLoop.copy(src, BenchStack.BUCKET, versions, dst, BenchStack.BASELINE_BUCKET, threads);
+                cpuBeforeBaseline = CpuAccount.now();
+                base = CopyLoop.copy(src, BenchStack.BUCKET, versions, dst, BenchStack.BASELINE_BUCKET, pool);
+                cpuAfterBaseline = CpuAccount.now();
+            } finally {
+                pool.shutdownNow();
             }
             double baseline = perMiB ? base.mibPerSecond() : base.objectsPerSecond();
             say.accept(String.format("baseline: SDK GET->PUT loop, %d threads: %d objects in %.2f s -> %.2f %s", threads,
                     base.objects(), base.nanos() / 1e9, baseline, perMiB ? "MiB/s" : "objects/s"));
+            say.accept("baseline, " + CpuAccount.between(cpuBeforeBaseline, cpuAfterBaseline, objects, "object"));
             Double rclone = null;
             if (withRclone) {
                 double s = Rclone.copy(bench.sourceEndpoint(), BenchStack.BUCKET, bench.destination(), "rclone-bucket",

@@ -30,6 +30,7 @@ public final class S3ReplicationSinkConfig extends AbstractConfig {
     public static final String MONGODB_URI = "source.mongodb.uri";
     public static final String MONGODB_DATABASE = "source.mongodb.database";
     public static final String MULTIPART_THRESHOLD = "multipart.threshold.bytes";
+    public static final String MULTIPART_SOURCES = "multipart.for.multipart.sources";
     public static final String PART_SIZE = "multipart.part.size.bytes";
     public static final String PART_TARGET_COUNT = "multipart.part.target.count";
     public static final String PART_MAX_DOUBLED_SIZE = "multipart.part.max.doubled.size.bytes";
@@ -92,8 +93,14 @@ public final class S3ReplicationSinkConfig extends AbstractConfig {
         CopySettings d = CopySettings.BACKBEAT;
         def.define(MULTIPART_THRESHOLD, Type.LONG, d.multipartThreshold(), Range.atLeast(1), Importance.MEDIUM,
                         "Objects of at least this many bytes are copied with a multipart upload (Backbeat's "
-                                + "minMPUSizeMB, 20 MB); so are objects that were multipart uploads at the source.",
+                                + "minMPUSizeMB, 20 MB).",
                         copy, ++order, Width.SHORT, "Multipart threshold")
+                .define(MULTIPART_SOURCES, Type.BOOLEAN, d.multipartSources(), Importance.LOW,
+                        "Copy objects that were multipart uploads at the source with a multipart upload whatever "
+                                + "their size, as Backbeat does. false: the size alone decides (against " + MULTIPART_THRESHOLD
+                                + "), so a source uploaded in small parts becomes one PUT; the replica's ETag differs "
+                                + "from a multipart source's either way.",
+                        copy, ++order, Width.SHORT, "Multipart for multipart sources")
                 .define(PART_SIZE, Type.LONG, d.partPlan().basePartSize(), Range.atLeast(1), Importance.LOW,
                         "Starting part size of the part plan (16 MiB). S3 needs parts of at least 5 MiB except the "
                                 + "last one.",
@@ -169,7 +176,8 @@ public final class S3ReplicationSinkConfig extends AbstractConfig {
     }
 
     public CopySettings copySettings() {
-        return new CopySettings(getLong(MULTIPART_THRESHOLD), new PartPlan.Settings(getLong(PART_SIZE),
+        return new CopySettings(getLong(MULTIPART_THRESHOLD), getBoolean(MULTIPART_SOURCES),
+                new PartPlan.Settings(getLong(PART_SIZE),
                 getInt(PART_TARGET_COUNT), Math.max(getLong(PART_MAX_DOUBLED_SIZE), getLong(PART_SIZE))),
                 CopySettings.BACKBEAT.versioningCheckMs());
     }

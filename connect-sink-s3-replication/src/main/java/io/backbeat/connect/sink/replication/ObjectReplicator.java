@@ -180,7 +180,8 @@ public final class ObjectReplicator {
         if (stats != null) {
             stats.objectStarted(entry, size);
         }
-        if (size > 0 && (size >= settings.multipartThreshold() || md.multipartPartCount() > 0)) {
+        if (size > 0 && (size >= settings.multipartThreshold()
+                || settings.multipartSources() && md.multipartPartCount() > 0)) {
             return copyMultipart(entry, md, bucket, retries);
         }
         return copySingle(entry, md, bucket, retries);

@@ -35,10 +35,12 @@ import io.backbeat.connect.sink.s3.S3ClientFactory;
  * <p>What happens to an event that does not go through:
  * <ul>
  *   <li>a record that is not a status event, or an event that cannot apply to the metadata (site not a target,
- *       version is a replica, unreadable metadata, a request CloudServer refuses): counted as a failure, logged
- *       with its reason and sent to the dead letter queue when one is configured; the task goes on;</li>
- *   <li>the source refusing the credentials: the task fails with a message naming the setting (every event
- *       would fail the same way);</li>
+ *       version is a replica, unreadable metadata, a request CloudServer refuses, access to that bucket or object
+ *       denied): counted as a failure, logged with its reason and sent to the dead letter queue when one is
+ *       configured; the task goes on;</li>
+ *   <li>the source not accepting the credentials themselves (unknown key, bad signature, Mongo authentication):
+ *       the task fails with a message naming the setting, since every event would fail the same way. An access
+ *       denial is not that: it can be one bucket's policy, and must not stop the other buckets' statuses;</li>
  *   <li>a transient failure the retry policy gave up on: {@link RetriableException}, so Connect hands the same
  *       records again later; the task stays up and no status is lost. Later events of that object wait.</li>
  * </ul>
@@ -153,8 +155,7 @@ public final class StatusWriteBack implements AutoCloseable {
     }
 
     private static boolean isCredentials(ReplicationFailure f) {
-        String r = f.reason();
-        return r.endsWith("InvalidCredentials") || r.endsWith("AccessDenied") || r.endsWith("NotPermitted");
+        return f.reason().endsWith("InvalidCredentials");
     }
 
     /** A record that can never apply: counted, logged with its reason, and to the DLQ when configured. */

@@ -67,7 +67,7 @@ class EntryProcessorTest {
         parts = Executors.newFixedThreadPool(4);
         fastRetrier = new Retrier(new RetryPolicy(2, 10_000, 10, 20, 0.1, 1.5));
         // small plan so that a 21 MiB object doubles twice: 5 MiB -> 10 -> 20 (S3 wants parts of >= 5 MiB)
-        CopySettings small = new CopySettings(5 * MIB, new PartPlan.Settings(5 * MIB, 2, 512 * MIB), 60_000);
+        CopySettings small = new CopySettings(5 * MIB, true, new PartPlan.Settings(5 * MIB, 2, 512 * MIB), 60_000);
         // Redis counters are the ops API's business (ReplicationStatsTest): here only what the copy reports
         redisStats = org.mockito.Mockito.mock(ReplicationStats.class);
         replicator = new ObjectReplicator(connection.s3(), connection.s3(), parts, fastRetrier, small,
@@ -218,6 +218,31 @@ class EntryProcessorTest {
                 org.mockito.ArgumentMatchers.eq("big"), org.mockito.ArgumentMatchers.eq(src.versionId()),
                 written.capture(), org.mockito.ArgumentMatchers.eq(42L));
         assertEquals((long) data.length, written.getAllValues().stream().mapToLong(Long::longValue).sum());
+    }
+
+    @Test
+    void multipartSourceBelowTheThresholdIsCopiedInPartsUnlessSwitchedOff() {
+        // 6 MiB, below a 20 MiB threshold, with the multipart ETag ("<md5>-2") of a two-part upload at the source
+        byte[] data = random((int) (6 * MIB), 7);
+        Source put = putSource("mpu-source", data, Map.of(), Map.of(), List.of("DATA", "METADATA"));
+        ObjectMetadata md = put.md().withField("content-md5", md5(data) + "-2");
+        CopySettings backbeat = new CopySettings(20 * MIB, true, new PartPlan.Settings(5 * MIB, 2, 512 * MIB), 60_000);
+        CopySettings bySize = new CopySettings(20 * MIB, false, backbeat.partPlan(), 60_000);
+
+        EntryOutcome parts = new EntryProcessor(SITE, null, SourceMetadataReader.ENTRY, new ObjectReplicator(
+                connection.s3(), connection.s3(), EntryProcessorTest.parts, fastRetrier, backbeat), fastRetrier)
+                .process(entry("mpu-source", put.versionId(), md));
+        assertEquals(ReplicationStatus.COMPLETED, parts.event().status(), () -> String.valueOf(parts.failure()));
+        assertEquals(2, parts.result().parts(), "a multipart source is copied in parts (as Backbeat)");
+
+        EntryOutcome single = new EntryProcessor(SITE, null, SourceMetadataReader.ENTRY, new ObjectReplicator(
+                connection.s3(), connection.s3(), EntryProcessorTest.parts, fastRetrier, bySize), fastRetrier)
+                .process(entry("mpu-source", put.versionId(), md));
+        assertEquals(ReplicationStatus.COMPLETED, single.event().status(), () -> String.valueOf(single.failure()));
+        assertEquals(0, single.result().parts(), "multipart.for.multipart.sources=false: the size decides");
+        byte[] copy = client.getObjectAsBytes(g -> g.bucket("dst").key("mpu-source")
+                .versionId(single.event().destinationVersionId())).asByteArray();
+        assertEquals(md5(data), md5(copy));
     }
 
     @Test

@@ -170,6 +170,22 @@ class StatusWriteBackTest {
     }
 
     @Test
+    void accessDeniedOnOneObjectFailsThatEventOnly() {
+        writer.versions.put("a", StatusFixtures.pending());
+        writer.versions.put("b", StatusFixtures.pending());
+        try (StatusWriteBack wb = writeBack(dlq)) {
+            writer.failWith = AwsServiceException.builder().statusCode(403).message("bucket policy")
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDenied").build()).build();
+            wb.put(List.of(record("a", SITE_A, ReplicationStatus.COMPLETED)));
+            writer.failWith = null;
+            wb.put(List.of(record("b", SITE_A, ReplicationStatus.COMPLETED)));
+        }
+        verify(dlq).report(any(), any());
+        assertEquals(1, metrics.getFailures(), "the denied event is counted and sent to the DLQ");
+        assertEquals(1, metrics.getEventsApplied(), "the task went on with the next object");
+    }
+
+    @Test
     void mongoFailuresAreClassified() {
         writer.versions.put("a", StatusFixtures.pending());
         try (StatusWriteBack wb = writeBack(dlq)) {

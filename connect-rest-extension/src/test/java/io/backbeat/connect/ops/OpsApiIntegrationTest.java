@@ -221,6 +221,8 @@ class OpsApiIntegrationTest {
             store.add(new FailedEntry("site-a", "fbucket", "dir/obj-" + i, external, now - i * 1000L));
         }
         source.remove("fbucket", "dir/obj-7", versions.get(7)); // gone from the source: not listed
+        // unreadable at the source: listed without size and date, with the reason; the others are unaffected
+        source.corrupt("fbucket", "dir/obj-9", versions.get(9), "{\"content-length\":\"many\"}");
 
         List<String> listed = new ArrayList<>();
         String marker = "";
@@ -245,6 +247,11 @@ class OpsApiIntegrationTest {
         assertEquals("site-a", first.path("StorageClass").asText());
         assertEquals(1000, first.path("Size").asLong());
         assertEquals("2024-05-01T10:00:00Z", first.path("LastModified").asText());
+        JsonNode unreadable = getJson("_/crr/failed/fbucket/dir/obj-9?versionId=" + versions.get(9))
+                .path("Versions").get(0);
+        assertEquals("dir/obj-9", unreadable.path("Key").asText(), unreadable.toString());
+        assertTrue(unreadable.path("Size").isMissingNode(), unreadable.toString());
+        assertTrue(unreadable.path("Error").asText().contains("dir/obj-9"), unreadable.toString());
 
         JsonNode one = getJson("_/crr/failed/fbucket/dir/obj-3?versionId=" + versions.get(3));
         assertEquals(1, one.path("Versions").size(), one.toString());

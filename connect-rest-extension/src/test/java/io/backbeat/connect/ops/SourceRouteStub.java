@@ -70,6 +70,11 @@ final class SourceRouteStub implements AutoCloseable {
         return external;
     }
 
+    /** Replaces a version's metadata document with {@code raw}, as found in the metadata store. */
+    void corrupt(String bucket, String key, String externalVersionId, String raw) {
+        versions.put(id(bucket, key, externalVersionId), raw);
+    }
+
     void remove(String bucket, String key, String externalVersionId) {
         versions.remove(id(bucket, key, externalVersionId));
     }

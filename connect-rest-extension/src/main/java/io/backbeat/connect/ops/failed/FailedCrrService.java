@@ -44,6 +44,7 @@ public class FailedCrrService {
 
     public static final int MAX_PAGE = 100;
     public static final int MAX_RETRY_ITEMS = 1000;
+    private static final String INVALID_SOURCE_METADATA = "InvalidSourceMetadata";
 
     private final FailedEntryStore store;
     private final SiteConnectors sites;
@@ -137,10 +138,16 @@ public class FailedCrrService {
         return retried;
     }
 
+    /**
+     * The entries whose version still exists at the source, described from its metadata. A version whose metadata
+     * cannot be parsed is listed anyway, without size and date and with an {@code Error} naming the problem: one
+     * bad document must not hide the other failures from the operator. A source that cannot be reached fails the
+     * whole request (503), as every entry would.
+     */
     private List<Map<String, Object>> describeExisting(List<FailedEntry> entries) {
         List<CompletableFuture<Optional<Map<String, Object>>>> futures = new ArrayList<>();
         for (FailedEntry e : entries) {
-            futures.add(CompletableFuture.supplyAsync(() -> readSource(e).map(md -> describe(e, md)), lookups));
+            futures.add(CompletableFuture.supplyAsync(() -> describeOrFlag(e), lookups));
         }
         List<Map<String, Object>> versions = new ArrayList<>();
         for (CompletableFuture<Optional<Map<String, Object>>> f : futures) {
@@ -154,6 +161,21 @@ public class FailedCrrService {
             }
         }
         return versions;
+    }
+
+    private Optional<Map<String, Object>> describeOrFlag(FailedEntry e) {
+        try {
+            return readSource(e).map(md -> describe(e, md));
+        } catch (OpsException ex) {
+            if (!INVALID_SOURCE_METADATA.equals(ex.code())) {
+                throw ex;
+            }
+            log.warn("Failed entry {} of site {} listed without size and date: {}", e.member(), e.site(),
+                    ex.getMessage());
+            Map<String, Object> v = identity(e);
+            v.put("Error", ex.getMessage());
+            return Optional.of(v);
+        }
     }
 
     private Optional<ObjectMetadata> readSource(FailedEntry e) {
@@ -174,12 +196,12 @@ public class FailedCrrService {
             ObjectMetadata md = ObjectMetadata.parse(json.get());
             return md.isDeleted() ? Optional.empty() : Optional.of(md);
         } catch (InvalidMetadataException ex) {
-            throw new OpsException(502, "InvalidSourceMetadata", "The source metadata of " + e.member()
+            throw new OpsException(502, INVALID_SOURCE_METADATA, "The source metadata of " + e.member()
                     + " cannot be read: " + ex.getMessage(), ex);
         }
     }
 
-    private static Map<String, Object> describe(FailedEntry e, ObjectMetadata md) {
+    private static Map<String, Object> identity(FailedEntry e) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("Bucket", e.bucket());
         v.put("Key", e.key());
@@ -187,6 +209,11 @@ public class FailedCrrService {
             v.put("VersionId", e.versionId());
         }
         v.put("StorageClass", e.site());
+        return v;
+    }
+
+    private static Map<String, Object> describe(FailedEntry e, ObjectMetadata md) {
+        Map<String, Object> v = identity(e);
         v.put("Size", md.contentLength());
         Instant lastModified = md.lastModified();
         v.put("LastModified", lastModified == null ? null : lastModified.toString());

@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.slf4j.Logger;
@@ -101,12 +100,8 @@ public final class SiteReplication implements AutoCloseable {
             }
             SiteStats stats = new SiteStats(metrics, redisStats, System::currentTimeMillis);
             Retrier retrier = new Retrier(config.retryPolicy());
-            AtomicInteger n = new AtomicInteger();
-            parts = Executors.newFixedThreadPool(config.partConcurrency(), r -> {
-                Thread t = new Thread(r, "replication-" + config.site() + "-part-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+            parts = Executors.newFixedThreadPool(config.partConcurrency(),
+                    DaemonThreads.named("replication-" + config.site() + "-part"));
             ObjectReplicator replicator = new ObjectReplicator(source.s3(), destination.s3(), parts, retrier,
                     config.copySettings(), stats);
             EntryProcessor processor = new EntryProcessor(config.site(), config.destinationBucket(), reader,

@@ -8,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.backbeat.connect.model.LogEntry;
+import io.backbeat.connect.sink.DaemonThreads;
 import io.backbeat.connect.model.ObjectMetadata;
 import io.backbeat.connect.sink.failed.FailedEntry;
 import io.backbeat.connect.sink.failed.FailedEntryStore;
@@ -85,7 +85,7 @@ public final class ReplicationEngine implements AutoCloseable {
         this.failedStore = failedStore;
         this.dlq = dlq;
         this.bookkeepingRetrier = bookkeepingRetrier;
-        this.workers = Executors.newFixedThreadPool(concurrency, named("replication-" + processor.site()));
+        this.workers = Executors.newFixedThreadPool(concurrency, DaemonThreads.named("replication-" + processor.site()));
     }
 
     /** What the engine did, for logs, tests and metrics. */
@@ -350,14 +350,5 @@ public final class ReplicationEngine implements AutoCloseable {
     private static String abbreviate(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         return b.length > 200 ? s.substring(0, Math.min(s.length(), 200)) + "..." : s;
-    }
-
-    static ThreadFactory named(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

@@ -10,7 +10,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
@@ -21,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.backbeat.connect.model.StatusEvent;
+import io.backbeat.connect.sink.DaemonThreads;
 import io.backbeat.connect.sink.retry.ErrorClassifier;
 import io.backbeat.connect.sink.retry.ReplicationFailure;
 import io.backbeat.connect.sink.retry.Retrier;
@@ -67,12 +67,7 @@ public final class StatusWriteBack implements AutoCloseable {
         this.dlq = dlq;
         this.metrics = metrics;
         this.credentialsKey = credentialsKey;
-        AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(concurrency, r -> {
-            Thread t = new Thread(r, "status-writer-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = Executors.newFixedThreadPool(concurrency, DaemonThreads.named("status-writer"));
     }
 
     /** Builds the writer the config names and the write-back over it. */

@@ -109,7 +109,18 @@ public class FailedCrrService {
                         wanted.member(), wanted.site());
                 continue;
             }
-            Optional<ObjectMetadata> metadata = readSource(failed.get());
+            Optional<ObjectMetadata> metadata;
+            try {
+                metadata = readSource(failed.get());
+            } catch (OpsException ex) {
+                if (!INVALID_SOURCE_METADATA.equals(ex.code())) {
+                    throw ex;
+                }
+                // cannot build its retry entry; the others of the request still go (some may already have)
+                log.error("Retry of {} for site {} not possible, it stays in the failed list: {}", wanted.member(),
+                        wanted.site(), ex.getMessage());
+                continue;
+            }
             if (metadata.isEmpty()) {
                 // the source version is gone: nothing left to replicate, the failure is moot
                 store.remove(wanted.site(), wanted.bucket(), wanted.key(), wanted.versionId(), now);

@@ -50,6 +50,7 @@ final class ThroughputBench {
         bench.deploy(overrides, say);
         bench.pause(BenchStack.SITE_CONNECTOR);
         SandboxStack stack = bench.sandbox();
+        CpuAccount.Snapshot cpuBeforeWrites = CpuAccount.now();
         long t0 = System.nanoTime();
         try (S3Client src = stack.newSourceClient()) {
             write(src, objects, sizeBytes, partBytes, writers);
@@ -57,6 +58,10 @@ final class ThroughputBench {
         double writeSeconds = (System.nanoTime() - t0) / 1e9;
         say.accept(String.format("wrote %d objects of %s to the source in %.1f s (%.1f objects/s, %.1f MiB/s)", objects,
                 human(sizeBytes), writeSeconds, objects / writeSeconds, objects * sizeBytes / (double) MIB / writeSeconds));
+        // the source side of a replication (PUTs, metadata writes, journal entries into Kafka): what a steady
+        // load costs this machine on top of the copies (the latency benchmark runs both at once)
+        say.accept("writes (source site, MongoDB, source connector), "
+                + CpuAccount.between(cpuBeforeWrites, CpuAccount.now(), objects, "object"));
         List<SourceVersion> versions = bench.sourceVersions();
         List<Target> targets = BenchStack.targets(versions);
         try (Topics log = new Topics(stack.connect().bootstrapServers(), SandboxStack.METADATA_LOG_TOPIC);

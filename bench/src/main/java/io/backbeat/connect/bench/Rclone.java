@@ -25,10 +25,14 @@ final class Rclone {
             dst.createBucket(b -> b.bucket(toBucket));
         }
         Path log = Files.createTempFile("bench-rclone", ".log");
-        ProcessBuilder pb = new ProcessBuilder(List.of("rclone", "copy", "src:" + fromBucket, "dst:" + toBucket,
-                "--transfers", Integer.toString(transfers), "--checkers", Integer.toString(transfers),
+        List<String> command = new java.util.ArrayList<>(List.of("rclone", "copy", "src:" + fromBucket,
+                "dst:" + toBucket, "--transfers", Integer.toString(transfers), "--checkers", Integer.toString(transfers),
                 "--s3-no-check-bucket", "--no-check-dest", "--s3-upload-concurrency", "4", "--retries", "1",
                 "--stats", "0"));
+        if ("https".equals(to.endpoint().getScheme()) || "https".equals(from.endpoint().getScheme())) {
+            command.add("--no-check-certificate"); // the test gateway's self-signed certificate
+        }
+        ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();
         // Debian's rclone reads AWS_CA_BUNDLE and fails on plain-HTTP endpoints when it is set to a missing file
         env.remove("AWS_CA_BUNDLE");

@@ -51,13 +51,16 @@ public final class CephRgw implements AutoCloseable {
     private final Path directory;
     private final Path conf;
     private final int rgwPort;
+    /** Port of the TLS listener (self-signed certificate for 127.0.0.1), 0 when the gateway has none. */
+    private final int httpsPort;
     private final List<String> started = new ArrayList<>();
     private String osdId;
 
-    private CephRgw(Path directory, int rgwPort) {
+    private CephRgw(Path directory, int rgwPort, int httpsPort) {
         this.directory = directory;
         this.conf = directory.resolve("ceph.conf");
         this.rgwPort = rgwPort;
+        this.httpsPort = httpsPort;
     }
 
     /**
@@ -93,6 +96,14 @@ public final class CephRgw implements AutoCloseable {
 
     /** Starts a cluster of its own; the caller closes it. Prefer {@link #shared()}. */
     public static CephRgw start() {
+        return start(false);
+    }
+
+    /**
+     * Like {@link #start()}, with a second, TLS listener when {@code https} (a self-signed certificate for
+     * 127.0.0.1 made with Debian's {@code openssl}; clients of {@link #httpsEndpointUri()} must trust it or all).
+     */
+    public static CephRgw start(boolean https) {
         List<String> missing = PROGRAMS.stream().filter(p -> LocalProcesses.onPath(p).isEmpty()).toList();
         if (!missing.isEmpty()) {
             throw new IllegalStateException("Ceph RADOS Gateway cannot start: " + missing + " not on the PATH. Install "
@@ -105,7 +116,7 @@ public final class CephRgw implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not create the Ceph directory", e);
         }
-        CephRgw rgw = new CephRgw(directory, LocalPorts.free());
+        CephRgw rgw = new CephRgw(directory, LocalPorts.free(), https ? LocalPorts.free() : 0);
         try {
             rgw.boot(LocalPorts.free());
             return rgw;
@@ -120,6 +131,12 @@ public final class CephRgw implements AutoCloseable {
         String fsid = UUID.randomUUID().toString();
         for (String sub : List.of("run", "log", "crash", "mon/ceph-a")) {
             mkdirs(directory.resolve(sub));
+        }
+        if (httpsPort != 0) {
+            // beast reads PEM files; the key is unencrypted, it only guards a loopback test gateway
+            ceph("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", directory.resolve("rgw.key").toString(),
+                    "-out", directory.resolve("rgw.crt").toString());
         }
         writeConf(fsid, monPort);
         Path monmap = directory.resolve("monmap");
@@ -144,6 +161,10 @@ public final class CephRgw implements AutoCloseable {
         ceph("radosgw", "-c", conf.toString(), "-n", RGW_NAME);
         started.add(RGW_NAME);
         awaitDaemon("the gateway to answer HTTP on port " + rgwPort, () -> LocalPorts.accepting(rgwPort), RGW_NAME);
+        if (httpsPort != 0) {
+            awaitDaemon("the gateway to answer HTTPS on port " + httpsPort, () -> LocalPorts.accepting(httpsPort),
+                    RGW_NAME);
+        }
     }
 
     private void awaitDaemon(String what, java.util.concurrent.Callable<Boolean> condition, String daemon) {
@@ -197,7 +218,9 @@ public final class CephRgw implements AutoCloseable {
                 "osd memory target = 896M",
                 "",
                 "[" + RGW_NAME + "]",
-                "rgw frontends = beast endpoint=127.0.0.1:" + rgwPort,
+                "rgw frontends = beast endpoint=127.0.0.1:" + rgwPort + (httpsPort == 0 ? ""
+                        : " ssl_endpoint=127.0.0.1:" + httpsPort + " ssl_certificate=" + d + "/rgw.crt"
+                        + " ssl_private_key=" + d + "/rgw.key"),
                 "rgw init timeout = 120",
                 // a lifecycle "day" lasts 10 s, so lifecycle rules can be tested
                 "rgw lc debug interval = 10",
@@ -223,6 +246,14 @@ public final class CephRgw implements AutoCloseable {
 
     public URI endpointUri() {
         return URI.create("http://127.0.0.1:" + rgwPort);
+    }
+
+    /** The TLS listener of a gateway started with {@code start(true)}. */
+    public URI httpsEndpointUri() {
+        if (httpsPort == 0) {
+            throw new IllegalStateException("this gateway was started without a TLS listener: use CephRgw.start(true)");
+        }
+        return URI.create("https://127.0.0.1:" + httpsPort);
     }
 
     /** The ceph.conf of this cluster, for running {@code ceph}/{@code radosgw-admin} by hand in a test. */

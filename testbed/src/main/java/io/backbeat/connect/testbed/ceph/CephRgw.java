@@ -64,7 +64,8 @@ public final class CephRgw implements AutoCloseable {
     }
 
     /**
-     * The JVM's shared gateway with the default user, started on first call.
+     * The JVM's shared gateway with the default user, started on first call; it listens on http
+     * ({@link #endpoint()}) and on https ({@link #httpsEndpoint()}).
      *
      * @throws IllegalStateException when the Ceph packages are missing (the message says what to install) or a
      *     daemon does not come up (the message shows the end of its log)
@@ -77,7 +78,7 @@ public final class CephRgw implements AutoCloseable {
         }
         if (shared == null) {
             try {
-                CephRgw rgw = start();
+                CephRgw rgw = start(true);
                 try {
                     rgw.createUser(DEFAULT_UID, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY);
                 } catch (RuntimeException e) {
@@ -246,6 +247,11 @@ public final class CephRgw implements AutoCloseable {
 
     public URI endpointUri() {
         return URI.create("http://127.0.0.1:" + rgwPort);
+    }
+
+    /** The TLS listener signed with the default user's keys (created by {@link #shared()}). */
+    public S3Endpoint httpsEndpoint() {
+        return new S3Endpoint(httpsEndpointUri(), REGION, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY);
     }
 
     /** The TLS listener of a gateway started with {@code start(true)}. */

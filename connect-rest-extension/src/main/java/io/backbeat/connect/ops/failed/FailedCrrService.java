@@ -44,7 +44,6 @@ public class FailedCrrService {
 
     public static final int MAX_PAGE = 100;
     public static final int MAX_RETRY_ITEMS = 1000;
-    private static final String INVALID_SOURCE_METADATA = "InvalidSourceMetadata";
 
     private final FailedEntryStore store;
     private final SiteConnectors sites;
@@ -109,18 +108,14 @@ public class FailedCrrService {
                         wanted.member(), wanted.site());
                 continue;
             }
-            Optional<ObjectMetadata> metadata;
-            try {
-                metadata = readSource(failed.get());
-            } catch (OpsException ex) {
-                if (!INVALID_SOURCE_METADATA.equals(ex.code())) {
-                    throw ex;
-                }
+            Optional<SourceVersion> version = readSource(failed.get());
+            if (version.isPresent() && version.get().problem() != null) {
                 // cannot build its retry entry; the others of the request still go (some may already have)
                 log.error("Retry of {} for site {} not possible, it stays in the failed list: {}", wanted.member(),
-                        wanted.site(), ex.getMessage());
+                        wanted.site(), version.get().problem());
                 continue;
             }
+            Optional<ObjectMetadata> metadata = version.map(SourceVersion::metadata);
             if (metadata.isEmpty()) {
                 // the source version is gone: nothing left to replicate, the failure is moot
                 store.remove(wanted.site(), wanted.bucket(), wanted.key(), wanted.versionId(), now);
@@ -175,21 +170,27 @@ public class FailedCrrService {
     }
 
     private Optional<Map<String, Object>> describeOrFlag(FailedEntry e) {
-        try {
-            return readSource(e).map(md -> describe(e, md));
-        } catch (OpsException ex) {
-            if (!INVALID_SOURCE_METADATA.equals(ex.code())) {
-                throw ex;
+        return readSource(e).map(version -> {
+            if (version.problem() == null) {
+                return describe(e, version.metadata());
             }
             log.warn("Failed entry {} of site {} listed without size and date: {}", e.member(), e.site(),
-                    ex.getMessage());
+                    version.problem());
             Map<String, Object> v = identity(e);
-            v.put("Error", ex.getMessage());
-            return Optional.of(v);
-        }
+            v.put("Error", version.problem());
+            return v;
+        });
     }
 
-    private Optional<ObjectMetadata> readSource(FailedEntry e) {
+    /** A failed entry's version as found at the source: its metadata, or why that metadata cannot be used. */
+    private record SourceVersion(ObjectMetadata metadata, String problem) {
+    }
+
+    /**
+     * The version at the source; empty when it is gone (or is a delete). A source that cannot answer is a 503 for
+     * the whole request; a document that cannot be parsed is that one version's problem.
+     */
+    private Optional<SourceVersion> readSource(FailedEntry e) {
         SourceLookup reader = source.orElseThrow(() -> OpsException.unavailable(
                 "the source site is not configured (backbeat.ops.source.s3.endpoint): cannot read object metadata",
                 null));
@@ -205,10 +206,10 @@ public class FailedCrrService {
         }
         try {
             ObjectMetadata md = ObjectMetadata.parse(json.get());
-            return md.isDeleted() ? Optional.empty() : Optional.of(md);
+            return md.isDeleted() ? Optional.empty() : Optional.of(new SourceVersion(md, null));
         } catch (InvalidMetadataException ex) {
-            throw new OpsException(502, INVALID_SOURCE_METADATA, "The source metadata of " + e.member()
-                    + " cannot be read: " + ex.getMessage(), ex);
+            return Optional.of(new SourceVersion(null, "The source metadata of " + e.member() + " cannot be read: "
+                    + ex.getMessage()));
         }
     }
 

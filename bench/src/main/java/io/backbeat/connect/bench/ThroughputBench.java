@@ -67,10 +67,16 @@ final class ThroughputBench {
         try (Topics log = new Topics(stack.connect().bootstrapServers(), SandboxStack.METADATA_LOG_TOPIC);
                 ReplicationMonitor status = bench.monitor()) {
             long[] entries = log.awaitQuiet(objects, Duration.ofSeconds(3), Duration.ofMinutes(10));
+            int threads = BenchStack.sinkConcurrency(overrides);
+            // untimed, before anything is measured: the client code both sides share (SDK request path, TLS) is
+            // then compiled by the JIT for both. Without it the phase that runs first pays the warm-up: over TLS,
+            // GCM's GHASH ran as interpreted Java for the first seconds of "ours"
+            CopyLoop.Result warm = baselineCopy(bench, versions.subList(0, Math.max(1, versions.size() / 4)), threads)
+                    .result();
+            say.accept(String.format("warm-up (untimed): the baseline loop copied %d versions in %.1f s",
+                    warm.objects(), warm.nanos() / 1e9));
             say.accept("the source connector put " + entries[0] + " entries into " + SandboxStack.METADATA_LOG_TOPIC
                     + "; resuming " + BenchStack.SITE_CONNECTOR);
-
-            warmUp(bench, versions, BenchStack.sinkConcurrency(overrides), say);
             CpuAccount.Snapshot cpuAtResume = CpuAccount.now();
             long resumedMs = System.currentTimeMillis();
             bench.resume(BenchStack.SITE_CONNECTOR);
@@ -83,22 +89,12 @@ final class ThroughputBench {
                     targets.size(), oursSeconds, ours, perMiB ? "MiB/s" : "objects/s", duplicates));
             say.accept("ours, " + CpuAccount.between(cpuAtResume, cpuAtEnd, objects, "object"));
 
-            int threads = BenchStack.sinkConcurrency(overrides);
-            CopyLoop.Result base;
-            CpuAccount.Snapshot cpuBeforeBaseline;
-            CpuAccount.Snapshot cpuAfterBaseline;
-            ExecutorService pool = CopyLoop.pool(threads);
-            try (S3Client src = stack.newSourceClient(); S3Client dst = bench.destination().newClient()) {
-                cpuBeforeBaseline = CpuAccount.now();
-                base = CopyLoop.copy(src, BenchStack.BUCKET, versions, dst, BenchStack.BASELINE_BUCKET, pool);
-                cpuAfterBaseline = CpuAccount.now();
-            } finally {
-                pool.shutdownNow();
-            }
+            Baseline run = baselineCopy(bench, versions, threads);
+            CopyLoop.Result base = run.result();
             double baseline = perMiB ? base.mibPerSecond() : base.objectsPerSecond();
             say.accept(String.format("baseline: SDK GET->PUT loop, %d threads: %d objects in %.2f s -> %.2f %s", threads,
                     base.objects(), base.nanos() / 1e9, baseline, perMiB ? "MiB/s" : "objects/s"));
-            say.accept("baseline, " + CpuAccount.between(cpuBeforeBaseline, cpuAfterBaseline, objects, "object"));
+            say.accept("baseline, " + CpuAccount.between(run.cpuBefore(), run.cpuAfter(), objects, "object"));
             Double rclone = null;
             if (withRclone) {
                 double s = Rclone.copy(bench.sourceEndpoint(), BenchStack.BUCKET, bench.destination(), "rclone-bucket",
@@ -111,18 +107,19 @@ final class ThroughputBench {
         }
     }
 
-    /**
-     * Copies a quarter of the versions with the baseline loop, untimed, before anything is measured: the client
-     * code both sides share (SDK request path, TLS) is then compiled by the JIT for both. Without it the phase that
-     * runs first pays the warm-up: over TLS, GCM's GHASH ran as interpreted Java for the first seconds of "ours".
-     */
-    private static void warmUp(BenchStack bench, List<SourceVersion> versions, int threads, Consumer<String> say) {
-        List<SourceVersion> some = versions.subList(0, Math.max(1, versions.size() / 4));
+    /** One run of the baseline loop, and the process's CPU account around the copy itself. */
+    private record Baseline(CopyLoop.Result result, CpuAccount.Snapshot cpuBefore, CpuAccount.Snapshot cpuAfter) {
+    }
+
+    /** The baseline loop over {@code versions} into the baseline bucket, on a pool of its own. */
+    private static Baseline baselineCopy(BenchStack bench, List<SourceVersion> versions, int threads) {
         ExecutorService pool = CopyLoop.pool(threads);
         try (S3Client src = bench.sandbox().newSourceClient(); S3Client dst = bench.destination().newClient()) {
-            CopyLoop.Result r = CopyLoop.copy(src, BenchStack.BUCKET, some, dst, BenchStack.BASELINE_BUCKET, pool);
-            say.accept(String.format("warm-up (untimed): the baseline loop copied %d versions in %.1f s", r.objects(),
-                    r.nanos() / 1e9));
+            CpuAccount.Snapshot before = CpuAccount.now();
+            CopyLoop.Result result = CopyLoop.copy(src, BenchStack.BUCKET, versions, dst, BenchStack.BASELINE_BUCKET,
+                    pool);
+            // read before the pool's threads end: their CPU time is gone with them
+            return new Baseline(result, before, CpuAccount.now());
         } finally {
             pool.shutdownNow();
         }

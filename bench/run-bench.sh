@@ -20,7 +20,7 @@ for jar in $(tr ':' ' ' < "$here/target/bench.classpath"); do
   esac
   cp="$cp:$jar"
 done
-exec java ${BENCH_JAVA_OPTS:--Xmx2g} -cp "$lib/classes$cp" \
+exec java ${BENCH_JAVA_OPTS:--Xms2g -Xmx2g} -cp "$lib/classes$cp" \
   -Dlogback.configurationFile="$here/src/main/bench/logback.xml" \
   -Dbackbeat.bench.log="$here/target/bench-$main.log" \
   -Dbackbeat.sandbox.plugin.path="$lib/plugins" \

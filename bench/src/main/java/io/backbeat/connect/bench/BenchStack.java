@@ -50,6 +50,21 @@ public final class BenchStack implements AutoCloseable {
     public static final String DESTINATION_BUCKET = SandboxStack.DESTINATION_BUCKET;
     public static final String BASELINE_BUCKET = "baseline-bucket";
 
+    /**
+     * The buckets of one phase: a replicated source bucket, the replica bucket its rule names on the destination,
+     * and the bucket the baseline loop copies to on the same destination.
+     */
+    public record Buckets(String source, String replicas, String baseline) {
+    }
+
+    /** What the benchmarks measure. */
+    public static final Buckets MEASURED = new Buckets(BUCKET, DESTINATION_BUCKET, BASELINE_BUCKET);
+    /**
+     * The untimed warm-up's: buckets of their own, so that the measured phases start from empty buckets as before
+     * (S3Mock's cost per PUT grows with the number of keys in the bucket).
+     */
+    public static final Buckets WARM_UP = new Buckets("warm-up", "warm-up-replicas", "warm-up-baseline");
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -111,7 +126,8 @@ public final class BenchStack implements AutoCloseable {
             }
             BenchStack bench = new BenchStack(stack, ceph, dst, name, projectRoot());
             try (S3Client s3 = dst.newClient()) {
-                for (String bucket : List.of(DESTINATION_BUCKET, BASELINE_BUCKET)) {
+                for (String bucket : List.of(MEASURED.replicas(), MEASURED.baseline(), WARM_UP.replicas(),
+                        WARM_UP.baseline())) {
                     try {
                         s3.createBucket(b -> b.bucket(bucket));
                     } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
@@ -148,7 +164,9 @@ public final class BenchStack implements AutoCloseable {
                 () -> !getJson("connectors/" + SOURCE_CONNECTOR + "/offsets").path("offsets").isEmpty(),
                 () -> stack.rest().describe(SOURCE_CONNECTOR));
         try (S3Client src = stack.newSourceClient()) {
-            Workload.createBucket(src, BUCKET, DESTINATION_BUCKET, List.of(SITE));
+            for (Buckets b : List.of(MEASURED, WARM_UP)) {
+                Workload.createBucket(src, b.source(), b.replicas(), List.of(SITE));
+            }
         }
         say.accept("deployed " + SOURCE_CONNECTOR + " and " + SITE_CONNECTOR + " -> " + destinationName
                 + (siteOverrides.isEmpty() ? "" : " with " + siteOverrides));
@@ -186,7 +204,9 @@ public final class BenchStack implements AutoCloseable {
             return r.statusCode() == 200 && !JSON.readTree(r.body()).path("offsets").isEmpty();
         });
         try (S3Client src = stack.newSourceClient()) {
-            Workload.createBucket(src, BUCKET, DESTINATION_BUCKET, List.of(SITE));
+            for (Buckets b : List.of(MEASURED, WARM_UP)) {
+                Workload.createBucket(src, b.source(), b.replicas(), List.of(SITE));
+            }
         }
         say.accept("deployed " + SOURCE_CONNECTOR + " and " + SITE_CONNECTOR + " on " + restBase + " -> "
                 + destinationName + (siteOverrides.isEmpty() ? "" : " with " + siteOverrides));
@@ -268,21 +288,37 @@ public final class BenchStack implements AutoCloseable {
         }
     }
 
-    /** Every version of the source bucket. */
+    /** Every version of the measured source bucket. */
     public List<ReplicationCheck.SourceVersion> sourceVersions() {
+        return sourceVersions(MEASURED);
+    }
+
+    /** Every version of a phase's source bucket. */
+    public List<ReplicationCheck.SourceVersion> sourceVersions(Buckets buckets) {
         try (S3Client src = stack.newSourceClient()) {
-            return new ReplicationCheck(src, BUCKET, Map.of(), DESTINATION_BUCKET, null).sourceVersions();
+            return new ReplicationCheck(src, buckets.source(), Map.of(), buckets.replicas(), null).sourceVersions();
         }
     }
 
     public static List<Target> targets(List<ReplicationCheck.SourceVersion> versions) {
+        return targets(MEASURED, versions);
+    }
+
+    /** The versions of a phase's source bucket as replication targets at site-a. */
+    public static List<Target> targets(Buckets buckets, List<ReplicationCheck.SourceVersion> versions) {
         List<Target> out = new ArrayList<>();
-        versions.forEach(v -> out.add(new Target(BUCKET, v.key(), v.versionId(), SITE)));
+        versions.forEach(v -> out.add(new Target(buckets.source(), v.key(), v.versionId(), SITE)));
         return out;
     }
 
+    /** A monitor of the status topic that sees each event on arrival (latency measurements). */
     public ReplicationMonitor monitor() {
         return new ReplicationMonitor(stack.connect().bootstrapServers(), SandboxStack.STATUS_TOPIC);
+    }
+
+    /** A monitor of the status topic that reads in batches, up to {@code lateness} after arrival. */
+    public ReplicationMonitor monitor(Duration lateness) {
+        return new ReplicationMonitor(stack.connect().bootstrapServers(), SandboxStack.STATUS_TOPIC, lateness);
     }
 
     public SandboxStack sandbox() {

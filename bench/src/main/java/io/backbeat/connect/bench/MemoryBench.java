@@ -89,7 +89,7 @@ public final class MemoryBench {
             try (ReplicationMonitor status = bench.monitor()) {
                 long t0 = System.nanoTime();
                 try (S3Client src = bench.sandbox().newSourceClient()) {
-                    ThroughputBench.multipart(src, "memory/one-big-object", size,
+                    ThroughputBench.multipart(src, BenchStack.BUCKET, "memory/one-big-object", size,
                             Long.parseLong(a.get("part-mib")) * ThroughputBench.MIB, 7);
                 }
                 say.accept(String.format("wrote one %s object (multipart) in %.1f s", ThroughputBench.human(size),

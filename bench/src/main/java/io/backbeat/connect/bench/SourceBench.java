@@ -44,7 +44,7 @@ public final class SourceBench {
                 bench.pause(BenchStack.SOURCE_CONNECTOR);
                 BsonTimestamp start = stack.mongo().clusterTime();
                 try (S3Client src = stack.newSourceClient()) {
-                    ThroughputBench.write(src, objects, 0, 0, Integer.parseInt(a.get("writers")));
+                    ThroughputBench.write(src, BenchStack.BUCKET, objects, 0, 0, Integer.parseInt(a.get("writers")));
                 }
                 say.accept("wrote " + objects + " empty objects with the source connector paused");
 

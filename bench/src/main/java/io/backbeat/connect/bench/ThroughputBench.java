@@ -28,7 +28,8 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * source connector puts their entries into Kafka; then the connector is resumed and the clock runs from the
  * resume to the moment the last version is reported COMPLETED. The baseline copies the same, already written,
  * versions from the same source endpoint to a bucket on the same destination endpoint, with as many threads as
- * the sink has entries in flight (tasks × concurrency). Both start from objects at rest on the source.
+ * the sink has entries in flight (tasks × concurrency). Both start from objects at rest on the source, and only
+ * after an untimed {@linkplain #warmUp warm-up} through both paths.
  */
 final class ThroughputBench {
 
@@ -48,35 +49,33 @@ final class ThroughputBench {
     static Outcome run(BenchStack bench, int objects, long sizeBytes, long partBytes, int writers,
             Map<String, String> overrides, boolean withRclone, boolean perMiB, Consumer<String> say) throws Exception {
         bench.deploy(overrides, say);
-        bench.pause(BenchStack.SITE_CONNECTOR);
         SandboxStack stack = bench.sandbox();
-        CpuAccount.Snapshot cpuBeforeWrites = CpuAccount.now();
-        long t0 = System.nanoTime();
-        try (S3Client src = stack.newSourceClient()) {
-            write(src, objects, sizeBytes, partBytes, writers);
-        }
-        double writeSeconds = (System.nanoTime() - t0) / 1e9;
-        say.accept(String.format("wrote %d objects of %s to the source in %.1f s (%.1f objects/s, %.1f MiB/s)", objects,
-                human(sizeBytes), writeSeconds, objects / writeSeconds, objects * sizeBytes / (double) MIB / writeSeconds));
-        // the source side of a replication (PUTs, metadata writes, journal entries into Kafka): what a steady
-        // load costs this machine on top of the copies (the latency benchmark runs both at once)
-        say.accept("writes (source site, MongoDB, source connector), "
-                + CpuAccount.between(cpuBeforeWrites, CpuAccount.now(), objects, "object"));
-        List<SourceVersion> versions = bench.sourceVersions();
-        List<Target> targets = BenchStack.targets(versions);
+        int threads = BenchStack.sinkConcurrency(overrides);
         try (Topics log = new Topics(stack.connect().bootstrapServers(), SandboxStack.METADATA_LOG_TOPIC);
-                ReplicationMonitor status = bench.monitor()) {
-            long[] entries = log.awaitQuiet(objects, Duration.ofSeconds(3), Duration.ofMinutes(10));
-            int threads = BenchStack.sinkConcurrency(overrides);
-            // untimed, before anything is measured: the client code both sides share (SDK request path, TLS) is
-            // then compiled by the JIT for both. Without it the phase that runs first pays the warm-up: over TLS,
-            // GCM's GHASH ran as interpreted Java for the first seconds of "ours"
-            CopyLoop.Result warm = baselineCopy(bench, versions.subList(0, Math.max(1, versions.size() / 4)), threads)
-                    .result();
-            say.accept(String.format("warm-up (untimed): the baseline loop copied %d versions in %.1f s",
-                    warm.objects(), warm.nanos() / 1e9));
-            say.accept("the source connector put " + entries[0] + " entries into " + SandboxStack.METADATA_LOG_TOPIC
-                    + "; resuming " + BenchStack.SITE_CONNECTOR);
+                // the clock stops when the last completion is read: up to 100 ms late, < 1 % of a measured phase
+                ReplicationMonitor status = bench.monitor(Duration.ofMillis(100))) {
+            warmUp(bench, status, objects, sizeBytes, partBytes, writers, threads, say);
+
+            bench.pause(BenchStack.SITE_CONNECTOR);
+            long entriesBefore = log.records();
+            CpuAccount.Snapshot cpuBeforeWrites = CpuAccount.now();
+            long t0 = System.nanoTime();
+            try (S3Client src = stack.newSourceClient()) {
+                write(src, BenchStack.MEASURED.source(), objects, sizeBytes, partBytes, writers);
+            }
+            double writeSeconds = (System.nanoTime() - t0) / 1e9;
+            say.accept(String.format("wrote %d objects of %s to the source in %.1f s (%.1f objects/s, %.1f MiB/s)",
+                    objects, human(sizeBytes), writeSeconds, objects / writeSeconds,
+                    objects * sizeBytes / (double) MIB / writeSeconds));
+            // the source side of a replication (PUTs, metadata writes, journal entries into Kafka): what a steady
+            // load costs this machine on top of the copies (the latency benchmark runs both at once)
+            say.accept("writes (source site, MongoDB, source connector), "
+                    + CpuAccount.between(cpuBeforeWrites, CpuAccount.now(), objects, "object"));
+            List<SourceVersion> versions = bench.sourceVersions();
+            List<Target> targets = BenchStack.targets(versions);
+            long[] entries = log.awaitQuiet(entriesBefore + objects, Duration.ofSeconds(3), Duration.ofMinutes(10));
+            say.accept("the source connector put " + (entries[0] - entriesBefore) + " entries into "
+                    + SandboxStack.METADATA_LOG_TOPIC + "; resuming " + BenchStack.SITE_CONNECTOR);
             CpuAccount.Snapshot cpuAtResume = CpuAccount.now();
             long resumedMs = System.currentTimeMillis();
             bench.resume(BenchStack.SITE_CONNECTOR);
@@ -89,7 +88,7 @@ final class ThroughputBench {
                     targets.size(), oursSeconds, ours, perMiB ? "MiB/s" : "objects/s", duplicates));
             say.accept("ours, " + CpuAccount.between(cpuAtResume, cpuAtEnd, objects, "object"));
 
-            Baseline run = baselineCopy(bench, versions, threads);
+            Baseline run = baselineCopy(bench, BenchStack.MEASURED, versions, threads);
             CopyLoop.Result base = run.result();
             double baseline = perMiB ? base.mibPerSecond() : base.objectsPerSecond();
             say.accept(String.format("baseline: SDK GET->PUT loop, %d threads: %d objects in %.2f s -> %.2f %s", threads,
@@ -107,17 +106,39 @@ final class ThroughputBench {
         }
     }
 
+    /**
+     * Untimed, before anything is measured: as many objects as measured, in buckets of their own
+     * ({@link BenchStack#WARM_UP}), written, replicated by the running connector and copied by the baseline loop.
+     * Everything in this one JVM (the broker, Connect, our sink, the SDK, S3Mock, the emulator) is then compiled by
+     * the JIT along both paths. On a saturated 2-core box the compiler threads get little CPU, so the JVM keeps
+     * warming for thousands of requests: without this the phase that runs first (ours) paid for it, over TLS most
+     * visibly (GCM's GHASH interpreted).
+     */
+    static void warmUp(BenchStack bench, ReplicationMonitor status, int objects, long sizeBytes,
+            long partBytes, int writers, int threads, Consumer<String> say) throws Exception {
+        long t0 = System.nanoTime();
+        try (S3Client src = bench.sandbox().newSourceClient()) {
+            write(src, BenchStack.WARM_UP.source(), objects, sizeBytes, partBytes, writers);
+        }
+        List<SourceVersion> versions = bench.sourceVersions(BenchStack.WARM_UP);
+        status.awaitCompleted(BenchStack.targets(BenchStack.WARM_UP, versions), Duration.ofMinutes(30));
+        double replicated = (System.nanoTime() - t0) / 1e9;
+        CopyLoop.Result copied = baselineCopy(bench, BenchStack.WARM_UP, versions, threads).result();
+        say.accept(String.format("warm-up (untimed): %d objects written and replicated in %.1f s, copied by the "
+                + "baseline loop in %.1f s", versions.size(), replicated, copied.nanos() / 1e9));
+    }
+
     /** One run of the baseline loop, and the process's CPU account around the copy itself. */
     private record Baseline(CopyLoop.Result result, CpuAccount.Snapshot cpuBefore, CpuAccount.Snapshot cpuAfter) {
     }
 
-    /** The baseline loop over {@code versions} into the baseline bucket, on a pool of its own. */
-    private static Baseline baselineCopy(BenchStack bench, List<SourceVersion> versions, int threads) {
+    /** The baseline loop over {@code versions} into the phase's baseline bucket, on a pool of its own. */
+    private static Baseline baselineCopy(BenchStack bench, BenchStack.Buckets buckets, List<SourceVersion> versions,
+            int threads) {
         ExecutorService pool = CopyLoop.pool(threads);
         try (S3Client src = bench.sandbox().newSourceClient(); S3Client dst = bench.destination().newClient()) {
             CpuAccount.Snapshot before = CpuAccount.now();
-            CopyLoop.Result result = CopyLoop.copy(src, BenchStack.BUCKET, versions, dst, BenchStack.BASELINE_BUCKET,
-                    pool);
+            CopyLoop.Result result = CopyLoop.copy(src, buckets.source(), versions, dst, buckets.baseline(), pool);
             // read before the pool's threads end: their CPU time is gone with them
             return new Baseline(result, before, CpuAccount.now());
         } finally {
@@ -133,7 +154,8 @@ final class ThroughputBench {
         return bytes >= MIB ? bytes / MIB + " MiB" : bytes >= 1024 ? bytes / 1024 + " KiB" : bytes + " B";
     }
 
-    static void write(S3Client src, int objects, long size, long partBytes, int writers) throws Exception {
+    static void write(S3Client src, String bucket, int objects, long size, long partBytes, int writers)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         try {
             List<Future<?>> writes = new ArrayList<>();
@@ -142,9 +164,9 @@ final class ThroughputBench {
                 long seed = i;
                 writes.add(pool.submit(() -> {
                     if (partBytes > 0 && size > partBytes) {
-                        multipart(src, key, size, partBytes, seed);
+                        multipart(src, bucket, key, size, partBytes, seed);
                     } else {
-                        src.putObject(b -> b.bucket(BenchStack.BUCKET).key(key).contentType("application/octet-stream"),
+                        src.putObject(b -> b.bucket(bucket).key(key).contentType("application/octet-stream"),
                                 RequestBody.fromInputStream(new RandomStream(size, seed), size));
                     }
                     return null;
@@ -158,20 +180,20 @@ final class ThroughputBench {
         }
     }
 
-    static void multipart(S3Client src, String key, long size, long partBytes, long seed) {
-        String uploadId = src.createMultipartUpload(b -> b.bucket(BenchStack.BUCKET).key(key)
+    static void multipart(S3Client src, String bucket, String key, long size, long partBytes, long seed) {
+        String uploadId = src.createMultipartUpload(b -> b.bucket(bucket).key(key)
                 .contentType("application/octet-stream")).uploadId();
         List<CompletedPart> parts = new ArrayList<>();
         long offset = 0;
         for (int n = 1; offset < size; n++) {
             long length = Math.min(partBytes, size - offset);
             int number = n;
-            String etag = src.uploadPart(b -> b.bucket(BenchStack.BUCKET).key(key).uploadId(uploadId).partNumber(number),
+            String etag = src.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number),
                     RequestBody.fromInputStream(new RandomStream(length, seed * 100_003 + n), length)).eTag();
             parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
             offset += length;
         }
-        src.completeMultipartUpload(b -> b.bucket(BenchStack.BUCKET).key(key).uploadId(uploadId)
+        src.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
                 .multipartUpload(m -> m.parts(parts)));
     }
 

@@ -21,7 +21,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * The source connector: journal entries/s into Kafka against a raw change-stream read of the same writes. The
  * source connector is paused while N objects are written; then (1) a plain driver change stream reads every
  * change event since before the writes, as fast as it can, and (2) the connector is resumed and the clock runs
- * until the log topic stops growing. Both read the same backlog from the same MongoDB stand-in.
+ * until the log topic stops growing. Both read the same backlog from the same MongoDB stand-in. Before that,
+ * untimed, as many objects go through both (in the warm-up bucket), so that neither runs on a cold JVM.
  */
 public final class SourceBench {
 
@@ -39,34 +40,27 @@ public final class SourceBench {
             // the replication connector is not what is measured here
             bench.pause(BenchStack.SITE_CONNECTOR);
             SandboxStack stack = bench.sandbox();
+            int writers = Integer.parseInt(a.get("writers"));
             try (Topics log = new Topics(stack.connect().bootstrapServers(), SandboxStack.METADATA_LOG_TOPIC)) {
-                long before = log.awaitQuiet(0, Duration.ofSeconds(2), Duration.ofMinutes(2))[0];
+                long idle = log.awaitQuiet(0, Duration.ofSeconds(2), Duration.ofMinutes(2))[0];
+                BsonTimestamp warmStart = stack.mongo().clusterTime();
+                try (S3Client src = stack.newSourceClient()) {
+                    ThroughputBench.write(src, BenchStack.WARM_UP.source(), objects, 0, 0, writers);
+                }
+                long before = log.awaitQuiet(idle + objects, Duration.ofSeconds(3), Duration.ofMinutes(10))[0];
+                long[] warmRaw = rawRead(stack, warmStart);
+                say.accept(String.format("warm-up (untimed): %d objects journaled (%d entries), %d change events read "
+                        + "raw", objects, before - idle, warmRaw[0]));
                 bench.pause(BenchStack.SOURCE_CONNECTOR);
                 BsonTimestamp start = stack.mongo().clusterTime();
                 try (S3Client src = stack.newSourceClient()) {
-                    ThroughputBench.write(src, BenchStack.BUCKET, objects, 0, 0, Integer.parseInt(a.get("writers")));
+                    ThroughputBench.write(src, BenchStack.BUCKET, objects, 0, 0, writers);
                 }
                 say.accept("wrote " + objects + " empty objects with the source connector paused");
 
-                long rawEvents = 0;
-                long t0 = System.nanoTime();
-                long lastEvent = t0;
-                try (MongoClient client = MongoClients.create(stack.mongo().connectionString());
-                        MongoChangeStreamCursor<ChangeStreamDocument<BsonDocument>> cursor = client.getDatabase("metadata")
-                                .watch(BsonDocument.class).startAtOperationTime(start)
-                                .maxAwaitTime(200, TimeUnit.MILLISECONDS).batchSize(1000).cursor()) {
-                    int emptyPolls = 0;
-                    while (emptyPolls < 3) {
-                        if (cursor.tryNext() != null) {
-                            rawEvents++;
-                            lastEvent = System.nanoTime();
-                            emptyPolls = 0;
-                        } else {
-                            emptyPolls++;
-                        }
-                    }
-                }
-                double rawSeconds = (lastEvent - t0) / 1e9;
+                long[] read = rawRead(stack, start);
+                long rawEvents = read[0];
+                double rawSeconds = read[1] / 1e9;
                 double raw = rawEvents / rawSeconds;
                 say.accept(String.format("raw change stream: %d events in %.2f s -> %.0f events/s", rawEvents,
                         rawSeconds, raw));
@@ -91,5 +85,28 @@ public final class SourceBench {
         }
         say.accept(BenchStack.machine());
         System.exit(code);
+    }
+
+    /** Reads every change event since {@code start} as fast as it can: the count and the nanos to the last one. */
+    private static long[] rawRead(SandboxStack stack, BsonTimestamp start) {
+        long events = 0;
+        long t0 = System.nanoTime();
+        long lastEvent = t0;
+        try (MongoClient client = MongoClients.create(stack.mongo().connectionString());
+                MongoChangeStreamCursor<ChangeStreamDocument<BsonDocument>> cursor = client.getDatabase("metadata")
+                        .watch(BsonDocument.class).startAtOperationTime(start)
+                        .maxAwaitTime(200, TimeUnit.MILLISECONDS).batchSize(1000).cursor()) {
+            int emptyPolls = 0;
+            while (emptyPolls < 3) {
+                if (cursor.tryNext() != null) {
+                    events++;
+                    lastEvent = System.nanoTime();
+                    emptyPolls = 0;
+                } else {
+                    emptyPolls++;
+                }
+            }
+        }
+        return new long[] {events, lastEvent - t0};
     }
 }

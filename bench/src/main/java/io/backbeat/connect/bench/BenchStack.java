@@ -163,11 +163,7 @@ public final class BenchStack implements AutoCloseable {
         Await.until(Duration.ofSeconds(60), "the source connector to commit its first offset",
                 () -> !getJson("connectors/" + SOURCE_CONNECTOR + "/offsets").path("offsets").isEmpty(),
                 () -> stack.rest().describe(SOURCE_CONNECTOR));
-        try (S3Client src = stack.newSourceClient()) {
-            for (Buckets b : List.of(MEASURED, WARM_UP)) {
-                Workload.createBucket(src, b.source(), b.replicas(), List.of(SITE));
-            }
-        }
+        createSourceBuckets();
         say.accept("deployed " + SOURCE_CONNECTOR + " and " + SITE_CONNECTOR + " -> " + destinationName
                 + (siteOverrides.isEmpty() ? "" : " with " + siteOverrides));
     }
@@ -203,11 +199,7 @@ public final class BenchStack implements AutoCloseable {
                     + "/offsets")).GET().build(), HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 && !JSON.readTree(r.body()).path("offsets").isEmpty();
         });
-        try (S3Client src = stack.newSourceClient()) {
-            for (Buckets b : List.of(MEASURED, WARM_UP)) {
-                Workload.createBucket(src, b.source(), b.replicas(), List.of(SITE));
-            }
-        }
+        createSourceBuckets();
         say.accept("deployed " + SOURCE_CONNECTOR + " and " + SITE_CONNECTOR + " on " + restBase + " -> "
                 + destinationName + (siteOverrides.isEmpty() ? "" : " with " + siteOverrides));
     }
@@ -285,6 +277,15 @@ public final class BenchStack implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** The replicated source buckets of the measured phase and of the warm-up. */
+    private void createSourceBuckets() {
+        try (S3Client src = stack.newSourceClient()) {
+            for (Buckets b : List.of(MEASURED, WARM_UP)) {
+                Workload.createBucket(src, b.source(), b.replicas(), List.of(SITE));
+            }
         }
     }
 

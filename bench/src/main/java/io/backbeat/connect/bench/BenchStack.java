@@ -125,20 +125,8 @@ public final class BenchStack implements AutoCloseable {
                         + destination);
             }
             BenchStack bench = new BenchStack(stack, ceph, dst, name, projectRoot());
-            try (S3Client s3 = dst.newClient()) {
-                for (String bucket : List.of(MEASURED.replicas(), MEASURED.baseline(), WARM_UP.replicas(),
-                        WARM_UP.baseline())) {
-                    try {
-                        s3.createBucket(b -> b.bucket(bucket));
-                    } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
-                        if (e.statusCode() != 409) {
-                            throw e;
-                        }
-                    }
-                    s3.putBucketVersioning(b -> b.bucket(bucket)
-                            .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
-                }
-            }
+            bench.createDestinationBuckets(MEASURED);
+            bench.createDestinationBuckets(WARM_UP);
             return bench;
         } catch (RuntimeException | Error e) {
             if (ceph != null) {
@@ -277,6 +265,39 @@ public final class BenchStack implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The buckets of measured round {@code round}: {@link #MEASURED} for the first, new ones (created here, on both
+     * sides) for the others, so that every round starts from empty buckets.
+     */
+    public Buckets round(int round) {
+        if (round == 1) {
+            return MEASURED;
+        }
+        Buckets b = new Buckets(BUCKET + "-" + round, DESTINATION_BUCKET + "-" + round, BASELINE_BUCKET + "-" + round);
+        createDestinationBuckets(b);
+        try (S3Client src = stack.newSourceClient()) {
+            Workload.createBucket(src, b.source(), b.replicas(), List.of(SITE));
+        }
+        return b;
+    }
+
+    /** A phase's replica and baseline buckets on the destination, versioned. */
+    private void createDestinationBuckets(Buckets buckets) {
+        try (S3Client s3 = destination.newClient()) {
+            for (String bucket : List.of(buckets.replicas(), buckets.baseline())) {
+                try {
+                    s3.createBucket(b -> b.bucket(bucket));
+                } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+                    if (e.statusCode() != 409) {
+                        throw e;
+                    }
+                }
+                s3.putBucketVersioning(b -> b.bucket(bucket)
+                        .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+            }
         }
     }
 

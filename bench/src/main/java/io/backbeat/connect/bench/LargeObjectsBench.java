@@ -1,5 +1,6 @@
 package io.backbeat.connect.bench;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -15,14 +16,15 @@ public final class LargeObjectsBench {
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = BenchStack.args(argv, Map.of("objects", "16", "size-mib", "64", "part-mib", "16",
-                "destination", "s3mock", "writers", "4", "site-config", ""));
+                "destination", "s3mock", "writers", "4", "site-config", "", "rounds", "3"));
         Consumer<String> say = BenchStack.console();
         say.accept(BenchStack.machine());
         int objects = Integer.parseInt(a.get("objects"));
         long size = Long.parseLong(a.get("size-mib")) * ThroughputBench.MIB;
         int code = 0;
         try (BenchStack bench = BenchStack.start(a.get("destination"), 2, say)) {
-            ThroughputBench.Outcome o = ThroughputBench.run(bench, objects, size,
+            List<ThroughputBench.Outcome> o = ThroughputBench.run(bench,
+                    Integer.parseInt(a.get("rounds")), objects, size,
                     Long.parseLong(a.get("part-mib")) * ThroughputBench.MIB, Integer.parseInt(a.get("writers")),
                     BenchStack.overrides(a.get("site-config")), true, true, say);
             ThroughputBench.report(say, "large objects: " + objects + " x " + ThroughputBench.human(size)

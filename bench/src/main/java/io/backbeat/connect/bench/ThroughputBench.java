@@ -103,6 +103,7 @@ final class ThroughputBench {
         long[] entries = log.awaitQuiet(entriesBefore + p.objects(), Duration.ofSeconds(3), Duration.ofMinutes(10));
         say.accept("the source connector put " + (entries[0] - entriesBefore) + " entries into "
                 + SandboxStack.METADATA_LOG_TOPIC + "; resuming " + BenchStack.SITE_CONNECTOR);
+        Jit.settle("ours", say);
         CpuAccount.Snapshot cpuAtResume = CpuAccount.now();
         long resumedMs = System.currentTimeMillis();
         bench.resume(BenchStack.SITE_CONNECTOR);
@@ -115,6 +116,7 @@ final class ThroughputBench {
                 targets.size(), oursSeconds, ours, p.unit(), duplicates));
         say.accept("ours, " + CpuAccount.between(cpuAtResume, cpuAtEnd, p.objects(), "object"));
 
+        Jit.settle("the baseline", say);
         Baseline run = baselineCopy(bench, buckets, versions, p.threads());
         CopyLoop.Result base = run.result();
         double baseline = p.perMiB() ? base.mibPerSecond() : base.objectsPerSecond();

@@ -54,6 +54,8 @@ public final class CephRgw implements AutoCloseable {
     /** Port of the TLS listener (self-signed certificate for 127.0.0.1), 0 when the gateway has none. */
     private final int httpsPort;
     private final List<String> started = new ArrayList<>();
+    /** Stops the daemons of a JVM that ends without {@link #close()} (a killed benchmark left them running). */
+    private final Thread stopOnExit = new Thread(this::close, "ceph-rgw-stop");
     private String osdId;
 
     private CephRgw(Path directory, int rgwPort, int httpsPort) {
@@ -85,7 +87,6 @@ public final class CephRgw implements AutoCloseable {
                     rgw.close();
                     throw e;
                 }
-                Runtime.getRuntime().addShutdownHook(new Thread(rgw::close, "ceph-rgw-stop"));
                 shared = rgw;
             } catch (RuntimeException e) {
                 sharedFailure = e;
@@ -118,6 +119,7 @@ public final class CephRgw implements AutoCloseable {
             throw new UncheckedIOException("Could not create the Ceph directory", e);
         }
         CephRgw rgw = new CephRgw(directory, LocalPorts.free(), https ? LocalPorts.free() : 0);
+        Runtime.getRuntime().addShutdownHook(rgw.stopOnExit);
         try {
             rgw.boot(LocalPorts.free());
             return rgw;
@@ -212,8 +214,9 @@ public final class CephRgw implements AutoCloseable {
                 "osd data = " + d + "/osd/$cluster-$id",
                 "osd objectstore = bluestore",
                 "bluestore block create = true",
-                // sparse: takes no real space until written; do not set 'bluestore block path' (mkfs then fails)
-                "bluestore block size = 10G",
+                // sparse: takes no real space until written; do not set 'bluestore block path' (mkfs then fails).
+                // 40G: a large-object benchmark of 3 rounds writes ~11 GiB (10G filled the OSD in round 3)
+                "bluestore block size = 40G",
                 "bluestore cache autotune = false",
                 "bluestore cache size = 256M",
                 "osd memory target = 896M",
@@ -270,6 +273,13 @@ public final class CephRgw implements AutoCloseable {
     /** Stops the gateway, the OSD and the monitor (SIGTERM by pid file, in that order) and deletes all state. */
     @Override
     public synchronized void close() {
+        if (Thread.currentThread() != stopOnExit) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs (or ran) anyway; closing twice is harmless
+            }
+        }
         for (int i = started.size() - 1; i >= 0; i--) {
             stopDaemon(started.get(i));
         }

@@ -52,8 +52,8 @@ public final class LatencyBench {
             byte[] data = new byte[size];
             new java.util.Random(1).nextBytes(data);
             try (S3Client src = bench.sandbox().newSourceClient(); ReplicationMonitor status = bench.monitor()) {
-                ThroughputBench.warmUp(bench, status, Integer.parseInt(a.get("warm-up")), size, 0, 16,
-                        BenchStack.sinkConcurrency(Map.of()), say);
+                ThroughputBench.warmUp(bench, status, new ThroughputBench.Phase(Integer.parseInt(a.get("warm-up")), size,
+                        0, 16, BenchStack.sinkConcurrency(Map.of()), false), say);
                 // the clock only starts writes; a fixed-rate task never overlaps itself, so a write that takes
                 // longer than the period would otherwise hold back the next one and lower the rate
                 ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();

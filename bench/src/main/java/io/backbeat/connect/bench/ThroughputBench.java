@@ -59,7 +59,7 @@ final class ThroughputBench {
         try (Topics log = new Topics(bench.sandbox().connect().bootstrapServers(), SandboxStack.METADATA_LOG_TOPIC);
                 // the clock stops when the last completion is read: up to 100 ms late, < 1 % of a measured phase
                 ReplicationMonitor status = bench.monitor(Duration.ofMillis(100))) {
-            warmUp(bench, status, objects, sizeBytes, partBytes, writers, threads, say);
+            warmUp(bench, status, phase, say);
             List<Outcome> outcomes = new ArrayList<>();
             for (int r = 1; r <= rounds; r++) {
                 say.accept("---- round " + r + " of " + rounds + " ----");
@@ -70,8 +70,8 @@ final class ThroughputBench {
         }
     }
 
-    /** What every round does the same. */
-    private record Phase(int objects, long sizeBytes, long partBytes, int writers, int threads, boolean perMiB) {
+    /** What the warm-up and every round do the same: how much is written, how, and at what concurrency. */
+    record Phase(int objects, long sizeBytes, long partBytes, int writers, int threads, boolean perMiB) {
         double rate(double seconds) {
             return perMiB ? objects * sizeBytes / (double) MIB / seconds : objects / seconds;
         }
@@ -142,16 +142,15 @@ final class ThroughputBench {
      * warming for thousands of requests: without this the phase that runs first (ours) paid for it, over TLS most
      * visibly (GCM's GHASH interpreted).
      */
-    static void warmUp(BenchStack bench, ReplicationMonitor status, int objects, long sizeBytes,
-            long partBytes, int writers, int threads, Consumer<String> say) throws Exception {
+    static void warmUp(BenchStack bench, ReplicationMonitor status, Phase p, Consumer<String> say) throws Exception {
         long t0 = System.nanoTime();
         try (S3Client src = bench.sandbox().newSourceClient()) {
-            write(src, BenchStack.WARM_UP.source(), objects, sizeBytes, partBytes, writers);
+            write(src, BenchStack.WARM_UP.source(), p.objects(), p.sizeBytes(), p.partBytes(), p.writers());
         }
         List<SourceVersion> versions = bench.sourceVersions(BenchStack.WARM_UP);
         status.awaitCompleted(BenchStack.targets(BenchStack.WARM_UP, versions), Duration.ofMinutes(30));
         double replicated = (System.nanoTime() - t0) / 1e9;
-        CopyLoop.Result copied = baselineCopy(bench, BenchStack.WARM_UP, versions, threads).result();
+        CopyLoop.Result copied = baselineCopy(bench, BenchStack.WARM_UP, versions, p.threads()).result();
         say.accept(String.format("warm-up (untimed): %d objects written and replicated in %.1f s, copied by the "
                 + "baseline loop in %.1f s", versions.size(), replicated, copied.nanos() / 1e9));
     }

@@ -29,20 +29,22 @@ final class Topics implements AutoCloseable {
 
     /**
      * Waits until the topic holds at least {@code atLeast} records and has not grown for {@code quiet};
-     * returns the count and the time (nanoTime) it last grew.
+     * returns the count, the time (nanoTime) it last grew and the time it first grew (0 when it never did).
      */
     long[] awaitQuiet(long atLeast, Duration quiet, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long last = records();
         long lastGrowth = System.nanoTime();
+        long firstGrowth = 0;
         while (true) {
             sleep(25);
             long now = records();
             if (now != last) {
                 last = now;
                 lastGrowth = System.nanoTime();
+                firstGrowth = firstGrowth == 0 ? lastGrowth : firstGrowth;
             } else if (last >= atLeast && System.nanoTime() - lastGrowth >= quiet.toNanos()) {
-                return new long[] {last, lastGrowth};
+                return new long[] {last, lastGrowth, firstGrowth};
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(topic + " holds " + last + " records, expected at least " + atLeast

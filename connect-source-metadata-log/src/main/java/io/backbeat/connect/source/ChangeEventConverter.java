@@ -3,13 +3,13 @@ package io.backbeat.connect.source;
 import io.backbeat.connect.model.BucketInfo;
 import io.backbeat.connect.model.InvalidMetadataException;
 import io.backbeat.connect.model.LogEntry;
+import io.backbeat.connect.model.MetadataBson;
+import io.backbeat.connect.model.MetadataJson;
 import io.backbeat.connect.model.MetadataKey;
 import io.backbeat.connect.model.ObjectMetadata;
 import org.bson.BsonDocument;
 import org.bson.BsonTimestamp;
 import org.bson.BsonValue;
-import org.bson.json.JsonMode;
-import org.bson.json.JsonWriterSettings;
 
 /**
  * Turns one change event of the metadata database into at most one {@link LogEntry}: the single place where
@@ -29,8 +29,6 @@ import org.bson.json.JsonWriterSettings;
  * does), since that is exactly the written state.
  */
 final class ChangeEventConverter {
-
-    static final JsonWriterSettings RELAXED = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
 
     /** Why an event produced no entry (metric and log label). */
     enum SkipKind {
@@ -137,12 +135,13 @@ final class ChangeEventConverter {
             return value.gone ? new Skipped(SkipKind.DOCUMENT_GONE, bucket, bucket)
                     : new Malformed(bucket, bucket, value.missing());
         }
-        BucketInfo info = BucketInfo.parse(value.json);
+        String json = MetadataJson.write(MetadataBson.toTree(value.document));
+        BucketInfo info = BucketInfo.parse(json);
         if (!bucket.equals(info.name())) {
             return new Malformed(bucket, bucket, "__metastore document _id \"" + bucket
                     + "\" does not match value.name \"" + info.name() + "\"");
         }
-        return new Entry(LogEntry.bucket(LogEntry.Type.PUT, bucket, value.json, timeMs));
+        return new Entry(LogEntry.bucket(LogEntry.Type.PUT, bucket, json, timeMs));
     }
 
     private Outcome objectEvent(String operation, BsonDocument event, String collection, String rawKey,
@@ -171,7 +170,8 @@ final class ChangeEventConverter {
             return value.gone ? new Skipped(SkipKind.DOCUMENT_GONE, collection, rawKey)
                     : new Malformed(collection, rawKey, value.missing());
         }
-        ObjectMetadata md = ObjectMetadata.parse(value.json);
+        ObjectMetadata md = ObjectMetadata.fromBson(value.document);
+        String json = md.toJson();
         // A version key names its version; a master (or a null version) says it in its metadata.
         String versionId = key.isVersion() && !md.isNull() ? key.externalVersionId() : md.externalVersionId();
         if (md.isDeleted()) {
@@ -183,20 +183,20 @@ final class ChangeEventConverter {
                 return new Skipped(SkipKind.PLACEHOLDER, collection, rawKey);
             }
             return new Entry(LogEntry.object(LogEntry.Type.DELETE, collection, key.objectKey(), versionId, rawKey,
-                    value.json, timeMs));
+                    json, timeMs));
         }
         deletes.remove(collection, rawKey); // written again: any earlier delete is over
         if (md.isPhd()) {
             return new Skipped(SkipKind.PLACEHOLDER, collection, rawKey);
         }
         return new Entry(LogEntry.object(LogEntry.Type.PUT, collection, key.objectKey(), versionId, rawKey,
-                value.json, timeMs));
+                json, timeMs));
     }
 
     /** The document value of a write event, or why there is none. */
-    private record Value(String json, boolean gone, boolean flaggedDeleted, String problem) {
+    private record Value(BsonDocument document, boolean gone, boolean flaggedDeleted, String problem) {
         String missing() {
-            return json == null ? (problem == null ? "document gone" : problem) : null;
+            return document == null ? (problem == null ? "document gone" : problem) : null;
         }
     }
 
@@ -208,7 +208,7 @@ final class ChangeEventConverter {
                 return new Value(null, false, false, "document has no value sub-document ("
                         + (v == null ? "absent" : v.getBsonType()) + ")");
             }
-            return new Value(v.asDocument().toJson(RELAXED), false, false, null);
+            return new Value(v.asDocument(), false, false, null);
         }
         if (!event.getString("operationType").getValue().equals("update")) {
             return new Value(null, false, false, "insert/replace event has no fullDocument");
@@ -219,7 +219,7 @@ final class ChangeEventConverter {
                 BsonDocument u ? u : new BsonDocument();
         BsonValue v = updated.get("value");
         if (v != null && v.isDocument()) {
-            return new Value(v.asDocument().toJson(RELAXED), true, false, null);
+            return new Value(v.asDocument(), true, false, null);
         }
         BsonValue flag = updated.get("value.deleted");
         boolean flagged = flag != null && flag.isBoolean() && flag.asBoolean().getValue();

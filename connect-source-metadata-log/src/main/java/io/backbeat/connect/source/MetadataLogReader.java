@@ -8,6 +8,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.model.changestream.FullDocument;
 import io.backbeat.connect.model.LogEntry;
+import io.backbeat.connect.model.MetadataBson;
 import io.backbeat.connect.model.MetadataKey;
 import java.util.ArrayList;
 import java.util.List;
@@ -232,7 +233,7 @@ final class MetadataLogReader implements AutoCloseable {
                 .put("bucket", m.bucket())
                 .put("rawKey", m.rawKey())
                 .put("clusterTime", clusterTime == null ? null : ClusterTimes.describe(clusterTime))
-                .put("event", event.toJson(ChangeEventConverter.RELAXED));
+                .put("event", event.toJson(MetadataBson.RELAXED));
         String recordKey = m.bucket() == null ? null : m.rawKey() == null ? m.bucket() : m.bucket() + "/" + m.rawKey();
         return record(config.errorsTopic().get(), Schema.OPTIONAL_STRING_SCHEMA, recordKey, MALFORMED_SCHEMA, value,
                 clock.getAsLong());

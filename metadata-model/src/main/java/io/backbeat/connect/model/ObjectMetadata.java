@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
+import org.bson.BsonDocument;
 
 /**
  * CloudServer object metadata (the {@code value} of an object document). Immutable view over the raw JSON
@@ -63,6 +64,11 @@ public final class ObjectMetadata {
      */
     public static ObjectMetadata parse(String json) {
         return new ObjectMetadata(MetadataJson.parseObject(json, "object metadata"));
+    }
+
+    /** Reads the {@code value} of an object document as MongoDB stores it, without JSON text in between. */
+    public static ObjectMetadata fromBson(BsonDocument value) {
+        return new ObjectMetadata(MetadataBson.toTree(value));
     }
 
     /** Wraps a metadata tree (a copy is taken). */

@@ -10,13 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
-import org.bson.json.JsonMode;
 import org.bson.json.JsonWriterSettings;
 
 /** Finds and reads the recorded CloudServer 8.8 fixtures ({@code <repo>/../shared/fixtures/cloudserver-8.8}). */
 final class Fixtures {
 
-    static final JsonWriterSettings RELAXED = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
+    static final JsonWriterSettings RELAXED = MetadataBson.RELAXED;
     private static final String RELATIVE = "shared/fixtures/cloudserver-8.8";
 
     private Fixtures() {

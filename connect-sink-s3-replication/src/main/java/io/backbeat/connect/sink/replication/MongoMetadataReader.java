@@ -2,9 +2,8 @@ package io.backbeat.connect.sink.replication;
 
 import java.util.Optional;
 
-import org.bson.Document;
-import org.bson.json.JsonMode;
-import org.bson.json.JsonWriterSettings;
+import org.bson.BsonBoolean;
+import org.bson.BsonDocument;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -20,8 +19,6 @@ import io.backbeat.connect.model.ObjectMetadata;
  */
 public final class MongoMetadataReader implements SourceMetadataReader {
 
-    private static final JsonWriterSettings RELAXED = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
-
     private final MongoClient client;
     private final MongoDatabase database;
 
@@ -32,20 +29,20 @@ public final class MongoMetadataReader implements SourceMetadataReader {
 
     @Override
     public Optional<ObjectMetadata> read(LogEntry entry) {
-        Document doc = database.getCollection(entry.bucket()).find(Filters.eq("_id", entry.rawKey())).first();
+        BsonDocument doc = database.getCollection(entry.bucket(), BsonDocument.class)
+                .find(Filters.eq("_id", entry.rawKey())).first();
         if (doc == null) {
             return Optional.empty();
         }
-        Object value = doc.get("value");
-        if (!(value instanceof Document v)) {
+        if (!(doc.get("value") instanceof BsonDocument value)) {
             throw new IllegalStateException("metadata document " + entry.bucket() + "/" + entry.rawKey()
                     + " has no 'value' object");
         }
-        if (Boolean.TRUE.equals(v.get("deleted"))) {
+        if (value.get("deleted") instanceof BsonBoolean deleted && deleted.getValue()) {
             // the first write of CloudServer's three-step delete: the version is on its way out
             return Optional.empty();
         }
-        return Optional.of(ObjectMetadata.parse(v.toJson(RELAXED)));
+        return Optional.of(ObjectMetadata.fromBson(value));
     }
 
     @Override

@@ -6,8 +6,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 import org.bson.conversions.Bson;
-import org.bson.json.JsonMode;
-import org.bson.json.JsonWriterSettings;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -36,7 +34,6 @@ import io.backbeat.connect.sink.retry.Side;
 public final class MongoMetadataWriter implements MetadataWriter {
 
     static final String METASTORE = "__metastore";
-    private static final JsonWriterSettings RELAXED = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
 
     /** Called between a read and its conditional write; a seam for tests that race two writers. */
     @FunctionalInterface
@@ -115,7 +112,7 @@ public final class MongoMetadataWriter implements MetadataWriter {
                 throw new InvalidMetadataException("metadata document " + bucket + "/" + printable(id)
                         + " has no 'value' object");
             }
-            ObjectMetadata current = ObjectMetadata.parse(value.asDocument().toJson(RELAXED));
+            ObjectMetadata current = ObjectMetadata.fromBson(value.asDocument());
             if (current.isDeleted() || current.isPhd() || holds != null && !holds.test(current)) {
                 return null;
             }

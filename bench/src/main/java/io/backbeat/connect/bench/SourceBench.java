@@ -58,22 +58,30 @@ public final class SourceBench {
                 }
                 say.accept("wrote " + objects + " empty objects with the source connector paused");
 
+                CpuAccount.Snapshot cpuBeforeRaw = CpuAccount.now();
                 long[] read = rawRead(stack, start);
+                CpuAccount.Snapshot cpuAfterRaw = CpuAccount.now();
                 long rawEvents = read[0];
                 double rawSeconds = read[1] / 1e9;
                 double raw = rawEvents / rawSeconds;
                 say.accept(String.format("raw change stream: %d events in %.2f s -> %.0f events/s", rawEvents,
                         rawSeconds, raw));
 
+                CpuAccount.Snapshot cpuAtResume = CpuAccount.now();
                 long resumed = System.nanoTime();
                 bench.resume(BenchStack.SOURCE_CONNECTOR);
                 long[] after = log.awaitQuiet(before + objects, Duration.ofSeconds(3), Duration.ofMinutes(10));
+                // includes the 3 s of quiet that end the wait: the idle stack's heartbeats, a few ms of CPU
+                CpuAccount.Snapshot cpuAtEnd = CpuAccount.now();
                 long entries = after[0] - before;
                 double oursSeconds = (after[1] - resumed) / 1e9;
                 double ours = entries / oursSeconds;
                 say.accept(String.format("source connector: %d entries into Kafka in %.2f s after resume -> %.0f "
                         + "entries/s (first entries %.2f s after resume; from then on %.0f entries/s)", entries,
                         oursSeconds, ours, (after[2] - resumed) / 1e9, entries / ((after[1] - after[2]) / 1e9)));
+                say.accept("raw change stream, " + CpuAccount.between(cpuBeforeRaw, cpuAfterRaw, (int) rawEvents,
+                        "event"));
+                say.accept("source connector, " + CpuAccount.between(cpuAtResume, cpuAtEnd, (int) entries, "entry"));
                 say.accept("==== source: entries/s into Kafka vs raw change-stream read ====");
                 say.accept(String.format("ours %.0f entries/s | raw change stream %.0f events/s | ratio %.2f "
                         + "(entries per object %.2f, events per object %.2f)", ours, raw, ours / raw,

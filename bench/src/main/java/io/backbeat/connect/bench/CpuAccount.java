@@ -1,7 +1,12 @@
 package io.backbeat.connect.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,6 +38,18 @@ final class CpuAccount {
         COMPONENTS.put("bench program (status monitor, main)", new String[] {"main", "sandbox-status-monitor"});
     }
 
+    /** Native thread names (/proc comm, 15 characters) of the JVM's own threads, which Java cannot see. */
+    private static final Map<String, String[]> JVM_THREADS = new LinkedHashMap<>();
+
+    static {
+        JVM_THREADS.put("JVM: garbage collector (and the VM thread)", new String[] {"GC Thread", "G1 ", "VM Thread"});
+        JVM_THREADS.put("JVM: JIT compilers", new String[] {"C1 CompilerThre", "C2 CompilerThre"});
+    }
+
+    private static final Path TASKS = Path.of("/proc/self/task");
+    /** Linux reports thread CPU in clock ticks of 10 ms (USER_HZ = 100 on every Linux the JDK supports). */
+    private static final long NANOS_PER_TICK = 10_000_000L;
+
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /** CPU nanoseconds per component at one moment, and the whole process's. */
@@ -52,12 +69,13 @@ final class CpuAccount {
             }
             by.merge(component(info.getThreadName()), cpu, Long::sum);
         }
+        addJvmThreads(by);
         return new Snapshot(processCpuNanos(), by, System.nanoTime());
     }
 
     /**
-     * One line per component: CPU seconds between two snapshots, and per unit of work. GC and JIT threads, and
-     * threads that ended in between, are in the process total only: they get the remainder line.
+     * One line per component: CPU seconds between two snapshots, and per unit of work. Threads that ended in
+     * between (and, off Linux, the GC and JIT threads) are in the process total only: they get the remainder line.
      */
     static String between(Snapshot from, Snapshot to, int units, String unit) {
         double wall = (to.wallNanos() - from.wallNanos()) / 1e9;
@@ -68,7 +86,7 @@ final class CpuAccount {
         Map<String, Long> delta = new HashMap<>();
         to.byComponent().forEach((c, n) -> delta.put(c, n - from.byComponent().getOrDefault(c, 0L)));
         long counted = delta.values().stream().mapToLong(Long::longValue).sum();
-        delta.put("JVM (GC, JIT) and threads that ended in the phase",
+        delta.put("remainder: threads that ended in the phase, other JVM threads",
                 Math.max(0, Math.round(process * 1e9) - counted));
         for (Map.Entry<String, Long> e : delta.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).collect(Collectors.toList())) {
@@ -79,6 +97,40 @@ final class CpuAccount {
             }
         }
         return out.toString();
+    }
+
+    /** The GC and JIT threads' CPU from /proc (Linux); nothing where /proc is not there. */
+    private static void addJvmThreads(Map<String, Long> by) {
+        if (!Files.isDirectory(TASKS)) {
+            return;
+        }
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
+            for (Path task : tasks) {
+                String comm;
+                String stat;
+                try {
+                    comm = Files.readString(task.resolve("comm")).strip();
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // the thread ended while we looked
+                }
+                for (Map.Entry<String, String[]> c : JVM_THREADS.entrySet()) {
+                    for (String prefix : c.getValue()) {
+                        if (comm.startsWith(prefix)) {
+                            by.merge(c.getKey(), ticks(stat) * NANOS_PER_TICK, Long::sum);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + TASKS, e);
+        }
+    }
+
+    /** utime + stime of a /proc stat line (fields 14 and 15; the name in parentheses may hold spaces). */
+    private static long ticks(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     private static String component(String threadName) {

@@ -4,7 +4,6 @@ import io.backbeat.connect.model.BucketInfo;
 import io.backbeat.connect.model.InvalidMetadataException;
 import io.backbeat.connect.model.LogEntry;
 import io.backbeat.connect.model.MetadataBson;
-import io.backbeat.connect.model.MetadataJson;
 import io.backbeat.connect.model.MetadataKey;
 import io.backbeat.connect.model.ObjectMetadata;
 import org.bson.BsonDocument;
@@ -135,13 +134,12 @@ final class ChangeEventConverter {
             return value.gone ? new Skipped(SkipKind.DOCUMENT_GONE, bucket, bucket)
                     : new Malformed(bucket, bucket, value.missing());
         }
-        String json = MetadataJson.write(MetadataBson.toTree(value.document));
-        BucketInfo info = BucketInfo.parse(json);
+        BucketInfo info = BucketInfo.fromJson(MetadataBson.toTree(value.document), null);
         if (!bucket.equals(info.name())) {
             return new Malformed(bucket, bucket, "__metastore document _id \"" + bucket
                     + "\" does not match value.name \"" + info.name() + "\"");
         }
-        return new Entry(LogEntry.bucket(LogEntry.Type.PUT, bucket, json, timeMs));
+        return new Entry(LogEntry.bucket(LogEntry.Type.PUT, bucket, info.toJson(), timeMs));
     }
 
     private Outcome objectEvent(String operation, BsonDocument event, String collection, String rawKey,

@@ -15,6 +15,7 @@ import org.apache.kafka.common.config.types.Password;
 import io.backbeat.connect.sink.failed.FailedEntryStore;
 import io.backbeat.connect.sink.replication.CopySettings;
 import io.backbeat.connect.sink.replication.PartPlan;
+import io.backbeat.connect.sink.replication.ReplicaCheck;
 import io.backbeat.connect.sink.retry.RetryPolicy;
 import io.backbeat.connect.sink.s3.S3ClientConfig;
 import io.backbeat.connect.sink.status.KafkaStatusPublisher;
@@ -37,6 +38,9 @@ public final class S3ReplicationSinkConfig extends AbstractConfig {
     public static final String PART_CONCURRENCY = "multipart.part.concurrency";
     public static final String CONCURRENCY = "concurrency";
     public static final String MAX_IN_FLIGHT = "max.in.flight.records";
+    public static final String HAND_OVER_WAIT_MS = "partition.handover.wait.ms";
+    public static final String REPLICA_CHECK = "replica.check";
+    public static final String REPLICA_CHECK_GRACE_MS = "replica.check.grace.ms";
     public static final String MAX_BLOCK_MS = "backpressure.max.block.ms";
     public static final String REDIS_URI = "redis.uri";
     public static final String REDIS_KEY_PREFIX = "redis.failed.key.prefix";
@@ -127,7 +131,29 @@ public final class S3ReplicationSinkConfig extends AbstractConfig {
                         copy, ++order, Width.SHORT, "Max in-flight records")
                 .define(MAX_BLOCK_MS, Type.LONG, 2000L, Range.between(0, 60_000), Importance.LOW,
                         "How long a task waits for room before it pauses its partitions.", copy, ++order, Width.SHORT,
-                        "Backpressure wait (ms)");
+                        "Backpressure wait (ms)")
+                .define(HAND_OVER_WAIT_MS, Type.LONG, 4000L, Range.between(0, 60_000), Importance.LOW,
+                        "How long a task that loses partitions (a rebalance, a stop) waits for their entries in "
+                                + "flight to finish before it lets them go. A copy still running when the next "
+                                + "owner gets its entry would be made twice; a finished one is found by the "
+                                + REPLICA_CHECK + ". Keep it below the worker's task.shutdown.graceful.timeout.ms "
+                                + "(5 s by default): a stop waits for it too.",
+                        copy, ++order, Width.SHORT, "Partition hand-over wait (ms)")
+                .define(REPLICA_CHECK, Type.STRING, ReplicaCheck.Mode.REDELIVERIES.configName(),
+                        ConfigDef.CaseInsensitiveValidString.in("redeliveries", "always", "never"), Importance.LOW,
+                        "When to look at the destination (a HEAD of the key) before copying an object's data: "
+                                + "if its latest version is already this version's replica, the entry completes "
+                                + "with it instead of writing a second version. redeliveries: only entries that may "
+                                + "have been handled before: journaled before the task was given the partition "
+                                + "(a restart or a rebalance hands the records after the last committed offset "
+                                + "again), or journaled more than " + REPLICA_CHECK_GRACE_MS + " after their "
+                                + "source write (a source connector replaying changes, or catching up); always: "
+                                + "every copy; never: a redelivered entry is copied again.",
+                        copy, ++order, Width.SHORT, "Replica check")
+                .define(REPLICA_CHECK_GRACE_MS, Type.LONG, 10_000L, Range.atLeast(0), Importance.LOW,
+                        "Allowance for clocks that differ between Connect workers and the source site in the "
+                                + "redeliveries mode of " + REPLICA_CHECK + ".",
+                        copy, ++order, Width.SHORT, "Replica check grace (ms)");
 
         String failed = "Failed entries";
         order = 0;
@@ -196,6 +222,15 @@ public final class S3ReplicationSinkConfig extends AbstractConfig {
 
     public long maxBlockMs() {
         return getLong(MAX_BLOCK_MS);
+    }
+
+    public long handOverWaitMs() {
+        return getLong(HAND_OVER_WAIT_MS);
+    }
+
+    public ReplicaCheck replicaCheck() {
+        return new ReplicaCheck(ReplicaCheck.Mode.fromConfig(getString(REPLICA_CHECK)),
+                getLong(REPLICA_CHECK_GRACE_MS), System::currentTimeMillis);
     }
 
     /** The Redis URI, or null when failed entries are not recorded in Redis. */

@@ -87,6 +87,7 @@ public class S3ReplicationSinkTask extends BackbeatSinkTask {
 
     @Override
     public void open(Collection<TopicPartition> partitions) {
+        replication.engine().openPartitions(partitions);
         // pausing is per task: partitions that arrive while paused wait with the others
         if (!paused.isEmpty()) {
             context.pause(partitions.toArray(new TopicPartition[0]));
@@ -97,7 +98,7 @@ public class S3ReplicationSinkTask extends BackbeatSinkTask {
     @Override
     public void close(Collection<TopicPartition> partitions) {
         if (replication != null) {
-            replication.engine().closePartitions(partitions);
+            replication.engine().closePartitions(partitions, config.handOverWaitMs());
         }
         paused.removeAll(partitions);
     }

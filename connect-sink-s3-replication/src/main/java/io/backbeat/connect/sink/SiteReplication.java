@@ -19,6 +19,7 @@ import io.backbeat.connect.sink.replication.CloudServerMetadataReader;
 import io.backbeat.connect.sink.replication.EntryProcessor;
 import io.backbeat.connect.sink.replication.MongoMetadataReader;
 import io.backbeat.connect.sink.replication.ObjectReplicator;
+import io.backbeat.connect.sink.replication.ReplicaCheck;
 import io.backbeat.connect.sink.replication.ReplicationEngine;
 import io.backbeat.connect.sink.replication.SiteStats;
 import io.backbeat.connect.sink.replication.SourceMetadataReader;
@@ -106,13 +107,14 @@ public final class SiteReplication implements AutoCloseable {
                     config.copySettings(), stats);
             EntryProcessor processor = new EntryProcessor(config.site(), config.destinationBucket(), reader,
                     replicator, retrier);
+            ReplicaCheck replicaCheck = config.replicaCheck();
             ReplicationEngine engine = new ReplicationEngine(processor, publisher, store, dlq, retrier,
-                    config.concurrency(), stats);
+                    config.concurrency(), stats, replicaCheck);
             LOG.info("replication to site {} started: destination {} bucket {}, source {}, metadata reader {}, "
-                            + "concurrency {}, part concurrency {}, redis {}, dlq {}", config.site(),
+                            + "concurrency {}, part concurrency {}, replica check {}, redis {}, dlq {}", config.site(),
                     config.destination(), config.destinationBucket() == null ? "(from entries)"
                             : config.destinationBucket(), config.source(), reader.name(), config.concurrency(),
-                    config.partConcurrency(), store == null ? "off" : "on", dlq == null ? "off" : "on");
+                    config.partConcurrency(), replicaCheck, store == null ? "off" : "on", dlq == null ? "off" : "on");
             return new SiteReplication(config, engine, parts, resources);
         } catch (RuntimeException e) {
             if (parts != null) {

@@ -93,6 +93,34 @@ public final class ReplicationCheck {
         return versions;
     }
 
+    /**
+     * Object versions at each site beyond one per source version of the same keys (delete markers aside): copies
+     * written twice, the duplicates an at-least-once sink can leave. Per site, the keys with extra versions, each
+     * as many times as it has extra versions. Keys are those of {@code versions}; the destination bucket may hold
+     * other keys too.
+     */
+    public Map<String, List<String>> extraCopies(List<SourceVersion> versions) {
+        Map<String, Long> perKey = versions.stream().filter(v -> !v.deleteMarker())
+                .collect(Collectors.groupingBy(SourceVersion::key, Collectors.counting()));
+        Map<String, List<String>> extra = new TreeMap<>();
+        for (Map.Entry<String, S3Client> site : sites.entrySet()) {
+            Map<String, Long> copies = new TreeMap<>();
+            for (ListObjectVersionsResponse page : site.getValue().listObjectVersionsPaginator(
+                    b -> b.bucket(destinationBucket))) {
+                page.versions().stream().filter(v -> perKey.containsKey(v.key()))
+                        .forEach(v -> copies.merge(v.key(), 1L, Long::sum));
+            }
+            List<String> keys = new ArrayList<>();
+            copies.forEach((key, n) -> {
+                for (long i = perKey.get(key); i < n; i++) {
+                    keys.add(key);
+                }
+            });
+            extra.put(site.getKey(), keys);
+        }
+        return extra;
+    }
+
     /** The replication targets: every source version at every site. */
     public List<ReplicationMonitor.Target> targets(List<SourceVersion> versions) {
         List<ReplicationMonitor.Target> targets = new ArrayList<>();

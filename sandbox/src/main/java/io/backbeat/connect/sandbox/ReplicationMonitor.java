@@ -46,6 +46,8 @@ public final class ReplicationMonitor implements AutoCloseable {
     private final Map<Target, AtomicLong> completions = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> bytes = new ConcurrentHashMap<>();
     private final AtomicLong events = new AtomicLong();
+    /** Per partition, the next offset not read yet: a group that rejoins re-reads from the start (no commits). */
+    private final Map<Integer, Long> nextOffset = new HashMap<>();
     private final AtomicLong badRecords = new AtomicLong();
     private volatile String lastBadRecord;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -97,6 +99,12 @@ public final class ReplicationMonitor implements AutoCloseable {
     }
 
     private void accept(ConsumerRecord<byte[], byte[]> record) {
+        // after a broker restart the consumer rejoins without committed offsets and reads the topic again: an
+        // event read twice must not count as a second completion
+        if (record.offset() < nextOffset.getOrDefault(record.partition(), 0L)) {
+            return;
+        }
+        nextOffset.put(record.partition(), record.offset() + 1);
         long now = System.currentTimeMillis();
         StatusEvent event;
         try {
@@ -153,7 +161,10 @@ public final class ReplicationMonitor implements AutoCloseable {
         return (int) targets.stream().filter(firstCompletion::containsKey).count();
     }
 
-    /** COMPLETED events beyond the first, over the targets: copies made again after a redelivery. */
+    /**
+     * COMPLETED events beyond the first, over the targets: entries completed again after a redelivery (copied
+     * again, or found already replicated by the sink's replica check).
+     */
     public long duplicates(Collection<Target> targets) {
         return targets.stream().mapToLong(t -> {
             AtomicLong n = completions.get(t);

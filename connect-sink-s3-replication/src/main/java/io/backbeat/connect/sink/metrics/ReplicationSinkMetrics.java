@@ -26,6 +26,7 @@ public final class ReplicationSinkMetrics implements ReplicationSinkMetricsMXBea
     private final AtomicLong opsFailed = new AtomicLong();
     private final AtomicLong bytesFailed = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong replicasFound = new AtomicLong();
     private final AtomicLong badRecords = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong redisFailures = new AtomicLong();
@@ -106,6 +107,11 @@ public final class ReplicationSinkMetrics implements ReplicationSinkMetricsMXBea
         skipped.incrementAndGet();
     }
 
+    /** A replication completed without a write: the destination already had the replica. */
+    public void replicaFound() {
+        replicasFound.incrementAndGet();
+    }
+
     public void badRecord() {
         badRecords.incrementAndGet();
     }
@@ -141,6 +147,11 @@ public final class ReplicationSinkMetrics implements ReplicationSinkMetricsMXBea
     @Override
     public long getEntriesSkipped() {
         return skipped.get();
+    }
+
+    @Override
+    public long getReplicasFound() {
+        return replicasFound.get();
     }
 
     @Override
@@ -196,6 +207,7 @@ public final class ReplicationSinkMetrics implements ReplicationSinkMetricsMXBea
         m.put("ops-failed", this::getOpsFailed);
         m.put("bytes-failed", this::getBytesFailed);
         m.put("entries-skipped", this::getEntriesSkipped);
+        m.put("replicas-found", this::getReplicasFound);
         m.put("bad-records", this::getBadRecords);
         m.put("transient-retries", this::getTransientRetries);
         m.put("redis-failures", this::getRedisFailures);

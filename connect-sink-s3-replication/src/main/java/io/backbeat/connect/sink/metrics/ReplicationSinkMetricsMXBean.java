@@ -22,6 +22,13 @@ public interface ReplicationSinkMetricsMXBean {
     /** Entries that needed no work (already COMPLETED, version gone, replica, not a target...). */
     long getEntriesSkipped();
 
+    /**
+     * Entries that may have been replicated before (a redelivery after a task restart or a rebalance, a replayed
+     * journal entry) whose replica was found at the destination: completed without a second copy (they count
+     * in ops-replicated too, with no bytes).
+     */
+    long getReplicasFound();
+
     /** Records that were not log entries (to the DLQ when configured). */
     long getBadRecords();
 

@@ -8,5 +8,14 @@ public interface EntryHandler {
     /** The destination site. */
     String site();
 
-    EntryOutcome process(LogEntry entry);
+    /**
+     * @param mayBeReplicated whether the entry may have been replicated already (a redelivery, a replayed journal
+     *                        entry: {@link ReplicaCheck}); the handler then looks for the replica before copying
+     */
+    EntryOutcome process(LogEntry entry, boolean mayBeReplicated);
+
+    /** An entry seen for the first time. */
+    default EntryOutcome process(LogEntry entry) {
+        return process(entry, false);
+    }
 }

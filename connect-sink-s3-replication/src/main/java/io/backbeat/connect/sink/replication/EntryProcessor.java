@@ -51,7 +51,7 @@ public final class EntryProcessor implements EntryHandler {
     }
 
     @Override
-    public EntryOutcome process(LogEntry entry) {
+    public EntryOutcome process(LogEntry entry, boolean mayBeReplicated) {
         if (!entry.isObject()) {
             return skip(entry, "bucket entry (not an object version)");
         }
@@ -86,7 +86,11 @@ public final class EntryProcessor implements EntryHandler {
                         "no destination bucket: neither destination.bucket nor replicationInfo.destination is set");
             }
             String known = backend.map(ReplicationBackend::dataStoreVersionId).orElse(null);
-            ObjectReplicator.Result result = replicator.replicate(entry, md, bucket, known, retries);
+            ObjectReplicator.Result result = replicator.replicate(entry, md, bucket, known, mayBeReplicated, retries);
+            if (result.action() == ObjectReplicator.Action.REPLICA_FOUND) {
+                LOG.info("{}: already replicated to site {} (replica version {} in {}, found by the redelivery "
+                        + "check): not copied again", entry, site, result.destinationVersionId(), bucket);
+            }
             StatusEvent event = new StatusEvent(entry.bucket(), entry.objectKey(), entry.versionId(), site,
                     ReplicationStatus.COMPLETED, result.destinationVersionId(), null, retries.get() + 1,
                     entry.operationTimeMs(), System.currentTimeMillis(), result.bytes(),

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
@@ -41,7 +42,9 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.Tag;
 import software.amazon.awssdk.services.s3.model.Tagging;
 
@@ -65,7 +68,11 @@ public final class ObjectReplicator {
     private static final Pattern HEADER_SAFE_TAG = Pattern.compile("[A-Za-z0-9_.~-]*");
 
     /** What was done on the destination. */
-    public enum Action { DATA_COPIED, DELETE_REPLICATED, TAGS_UPDATED }
+    public enum Action {
+        DATA_COPIED, DELETE_REPLICATED, TAGS_UPDATED,
+        /** The destination's latest version already was this version's replica: nothing written. */
+        REPLICA_FOUND
+    }
 
     /**
      * @param destinationVersionId version created (or updated) on the destination
@@ -82,6 +89,7 @@ public final class ObjectReplicator {
     private final CopySettings settings;
     private final Map<String, Long> versionedBuckets = new ConcurrentHashMap<>();
     private final SiteStats stats;
+    private final AtomicBoolean replicaCheckDenied = new AtomicBoolean();
 
     public ObjectReplicator(S3Client source, S3Client destination, ExecutorService partExecutor, Retrier retrier,
                             CopySettings settings) {
@@ -103,10 +111,12 @@ public final class ObjectReplicator {
      * Replicates the version described by {@code md} (the entry's current metadata) to {@code bucket}.
      *
      * @param knownDestinationVersionId the replica already recorded for the site, or null
+     * @param lookForReplica whether to look at the destination first: when its latest version of the key is
+     *                       already this version's replica, the data is not copied again
      * @param retries counts the retries made
      */
     public Result replicate(LogEntry entry, ObjectMetadata md, String bucket, String knownDestinationVersionId,
-                            AtomicInteger retries) {
+                            boolean lookForReplica, AtomicInteger retries) {
         ensureVersioned(bucket, retries);
         if (md.isDeleteMarker()) {
             return replicateDeleteMarker(entry, bucket, retries);
@@ -127,7 +137,51 @@ public final class ObjectReplicator {
             LOG.info("{}: metadata-only change but no replica version known for the site: copying the object",
                     entry);
         }
+        if (lookForReplica && !metadataOnly) {
+            String replica = latestReplicaOf(entry, md, bucket, retries);
+            if (replica != null) {
+                return new Result(Action.REPLICA_FOUND, replica, 0, 0);
+            }
+        }
         return copyData(entry, md, bucket, retries);
+    }
+
+    /**
+     * The destination's latest version of the key when it is a replica of this source version (replica marks,
+     * same size), else null. A replica is written whole or not at all (a PUT, or a completed multipart
+     * upload), so its existence means the copy was done; older versions are not looked at: a later version of
+     * the key replicated since is redelivered after this entry and copied again either way.
+     */
+    private String latestReplicaOf(LogEntry entry, ObjectMetadata md, String bucket, AtomicInteger retries) {
+        String key = entry.objectKey();
+        HeadObjectResponse head = retrier.call("look for a replica of " + entry.bucket() + "/" + key + " in "
+                + bucket, Side.DESTINATION, () -> {
+                    try {
+                        return destination.headObject(h -> h.bucket(bucket).key(key));
+                    } catch (S3Exception e) {
+                        if (e.statusCode() == 404) {
+                            return null; // no such key, or its latest version is a delete marker
+                        }
+                        if (e.statusCode() == 403) {
+                            // credentials that may write but not read: the check is lost, not the copy
+                            if (replicaCheckDenied.compareAndSet(false, true)) {
+                                LOG.warn("{}: the destination refuses HEAD on {} (403): redelivered entries are "
+                                        + "copied again; grant s3:GetObject on the destination bucket for the "
+                                        + "replica check", entry, bucket);
+                            }
+                            return null;
+                        }
+                        throw e;
+                    }
+                }, retries);
+        if (head == null) {
+            return null;
+        }
+        String sourceVersion = entry.versionId() == null ? "null" : entry.versionId();
+        boolean replica = REPLICA.equals(head.metadata().get(REPLICATION_STATUS_META))
+                && sourceVersion.equals(head.metadata().get(SOURCE_VERSION_META))
+                && head.contentLength() != null && head.contentLength() == md.contentLength();
+        return replica ? head.versionId() : null;
     }
 
     // ---- destination checks ----

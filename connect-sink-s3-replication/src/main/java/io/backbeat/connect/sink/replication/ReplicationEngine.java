@@ -50,6 +50,7 @@ public final class ReplicationEngine implements AutoCloseable {
     private final ErrantRecordReporter dlq;
     private final Retrier bookkeepingRetrier;
     private final ExecutorService workers;
+    private final ReplicaCheck replicaCheck;
 
     private final Object chainLock = new Object();
     private final Map<String, CompletableFuture<Void>> tails = new HashMap<>();
@@ -63,11 +64,11 @@ public final class ReplicationEngine implements AutoCloseable {
     private final Map<Long, Long> inFlightWriteTimes = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    /** An engine reporting to metrics only (no Redis counters). */
+    /** An engine reporting to metrics only (no Redis counters), that never looks for existing replicas. */
     public ReplicationEngine(EntryHandler processor, StatusPublisher publisher, FailedEntryStore failedStore,
                              ErrantRecordReporter dlq, Retrier bookkeepingRetrier, int concurrency) {
         this(processor, publisher, failedStore, dlq, bookkeepingRetrier, concurrency,
-                SiteStats.metricsOnly(processor.site()));
+                SiteStats.metricsOnly(processor.site()), ReplicaCheck.NEVER);
     }
 
     /**
@@ -75,10 +76,13 @@ public final class ReplicationEngine implements AutoCloseable {
      * @param dlq         may be null (no DLQ configured, or a worker older than Kafka 2.6)
      * @param concurrency entries replicated at the same time
      * @param stats       where completions, failures and gauges are reported
+     * @param replicaCheck which entries the handler is told may have been replicated already
      */
     public ReplicationEngine(EntryHandler processor, StatusPublisher publisher, FailedEntryStore failedStore,
-                             ErrantRecordReporter dlq, Retrier bookkeepingRetrier, int concurrency, SiteStats stats) {
+                             ErrantRecordReporter dlq, Retrier bookkeepingRetrier, int concurrency, SiteStats stats,
+                             ReplicaCheck replicaCheck) {
         this.stats = stats;
+        this.replicaCheck = replicaCheck;
         stats.metrics().gauges(inFlight::get, this::rpoMs);
         this.processor = processor;
         this.publisher = publisher;
@@ -148,9 +152,10 @@ public final class ReplicationEngine implements AutoCloseable {
             return;
         }
         LogEntry e = entry;
+        boolean mayBeReplicated = replicaCheck.mayBeReplicated(record, e);
         long admission = admitted.incrementAndGet();
         inFlightWriteTimes.put(admission, e.operationTimeMs());
-        chain(orderKey, () -> CompletableFuture.supplyAsync(() -> processor.process(e), workers)
+        chain(orderKey, () -> CompletableFuture.supplyAsync(() -> processor.process(e, mayBeReplicated), workers)
                 .thenCompose(outcome -> finish(record, outcome))
                 .whenComplete((v, t) -> inFlightWriteTimes.remove(admission)), partition, offset);
     }
@@ -213,6 +218,9 @@ public final class ReplicationEngine implements AutoCloseable {
             stats.failed(outcome.event(), sizeOf(outcome.entry()));
         } else {
             stats.replicated(outcome.event());
+            if (outcome.result() != null && outcome.result().action() == ObjectReplicator.Action.REPLICA_FOUND) {
+                stats.metrics().replicaFound();
+            }
         }
     }
 
@@ -298,10 +306,54 @@ public final class ReplicationEngine implements AutoCloseable {
         return result;
     }
 
-    /** Forgets partitions the task lost; their running entries finish but are not committed here. */
-    public void closePartitions(Collection<TopicPartition> partitions) {
+    /** The task was given these partitions: records journaled before now may be redeliveries. */
+    public void openPartitions(Collection<TopicPartition> partitions) {
+        replicaCheck.assigned(partitions);
+    }
+
+    /**
+     * Forgets partitions the task lost, after waiting up to {@code maxWaitMs} for their entries in flight: an
+     * entry still copying when its next owner gets it would be copied twice (the next owner's replica check
+     * cannot see a copy that is not finished). Entries still running after the wait finish but are not
+     * committed here.
+     *
+     * @return whether the partitions had nothing in flight any more
+     */
+    public boolean closePartitions(Collection<TopicPartition> partitions, long maxWaitMs) {
+        boolean drained;
+        try {
+            drained = awaitDrained(partitions, maxWaitMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drained = false;
+        }
         for (TopicPartition tp : partitions) {
             progress.remove(tp);
+        }
+        replicaCheck.revoked(partitions);
+        return drained;
+    }
+
+    private boolean awaitDrained(Collection<TopicPartition> partitions, long maxWaitMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxWaitMs);
+        synchronized (capacity) {
+            while (true) {
+                int pending = 0;
+                for (TopicPartition tp : partitions) {
+                    PartitionProgress p = progress.get(tp);
+                    pending += p == null ? 0 : p.pendingCount();
+                }
+                if (pending == 0) {
+                    return true;
+                }
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0 || fatal.get() != null) {
+                    LOG.info("site {}: {} entries still in flight on partitions {} handed over; their next owner "
+                            + "may copy them again", processor.site(), pending, partitions);
+                    return false;
+                }
+                capacity.wait(left);
+            }
         }
     }
 

@@ -263,6 +263,99 @@ class EntryProcessorTest {
     }
 
     @Test
+    void aRedeliveredEntryWhoseReplicaIsTheLatestVersionIsNotCopiedAgain() {
+        Source src = putSource("redelivered", "copied once".getBytes(), Map.of(), Map.of(), List.of("DATA", "METADATA"));
+        EntryOutcome first = processor.process(entry("redelivered", src.versionId(), src.md()));
+        assertEquals(ObjectReplicator.Action.DATA_COPIED, first.result().action(), () -> String.valueOf(first.failure()));
+
+        EntryOutcome again = processor.process(entry("redelivered", src.versionId(), src.md()), true);
+        assertEquals(ReplicationStatus.COMPLETED, again.event().status(), () -> String.valueOf(again.failure()));
+        assertEquals(ObjectReplicator.Action.REPLICA_FOUND, again.result().action());
+        assertEquals(first.event().destinationVersionId(), again.event().destinationVersionId(),
+                "completed with the replica already there");
+        assertEquals(0, again.event().contentLength(), "nothing transferred");
+        assertEquals(1, versions("dst", "redelivered").size(), "no second version");
+
+        // unchecked, a redelivery is a second copy of the same bytes
+        EntryOutcome unchecked = processor.process(entry("redelivered", src.versionId(), src.md()), false);
+        assertEquals(ObjectReplicator.Action.DATA_COPIED, unchecked.result().action());
+        assertEquals(2, versions("dst", "redelivered").size());
+
+        // the replica of a later source version is not taken for this version's
+        Source later = putSource("redelivered", "second version".getBytes(), Map.of(), Map.of(),
+                List.of("DATA", "METADATA"));
+        processor.process(entry("redelivered", later.versionId(), later.md()));
+        EntryOutcome older = processor.process(entry("redelivered", src.versionId(), src.md()), true);
+        assertEquals(ObjectReplicator.Action.DATA_COPIED, older.result().action());
+        assertArrayEquals(src.data(), client.getObjectAsBytes(g -> g.bucket("dst").key("redelivered")
+                .versionId(older.event().destinationVersionId())).asByteArray());
+    }
+
+    @Test
+    void theReplicaCheckFindsNothingUnderAMissingKeyADeleteMarkerOrAnOriginal() {
+        Source src = putSource("checked", "c".getBytes(), Map.of(), Map.of(), List.of("DATA", "METADATA"));
+        EntryOutcome fresh = processor.process(entry("checked", src.versionId(), src.md()), true);
+        assertEquals(ObjectReplicator.Action.DATA_COPIED, fresh.result().action(), () -> String.valueOf(fresh.failure()));
+
+        client.deleteObject(d -> d.bucket("dst").key("checked"));
+        EntryOutcome afterMarker = processor.process(entry("checked", src.versionId(), src.md()), true);
+        assertEquals(ObjectReplicator.Action.DATA_COPIED, afterMarker.result().action(),
+                "a delete marker on top: the replica is not the latest version");
+
+        // an object written at the destination by someone else, with the same key and size, is no replica
+        client.putObject(b -> b.bucket("dst").key("checked"), RequestBody.fromBytes("x".getBytes()));
+        EntryOutcome overOriginal = processor.process(entry("checked", src.versionId(), src.md()), true);
+        assertEquals(ObjectReplicator.Action.DATA_COPIED, overOriginal.result().action());
+        assertEquals(5, versions("dst", "checked").size() + countMarkers("dst", "checked"));
+    }
+
+    @Test
+    void aDestinationThatRefusesTheReplicaCheckStillGetsTheCopy() {
+        S3Client real = connection.s3();
+        // write-only credentials: HEAD is refused, versioning and PUT go through
+        S3Client writeOnly = new S3Client() {
+            @Override
+            public String serviceName() {
+                return "s3";
+            }
+
+            @Override
+            public void close() {
+            }
+
+            @Override
+            public HeadObjectResponse headObject(software.amazon.awssdk.services.s3.model.HeadObjectRequest r) {
+                throw (software.amazon.awssdk.services.s3.model.S3Exception) software.amazon.awssdk.services.s3.model
+                        .S3Exception.builder().statusCode(403).message("Access Denied").build();
+            }
+
+            @Override
+            public software.amazon.awssdk.services.s3.model.GetBucketVersioningResponse getBucketVersioning(
+                    software.amazon.awssdk.services.s3.model.GetBucketVersioningRequest r) {
+                return real.getBucketVersioning(r);
+            }
+
+            @Override
+            public software.amazon.awssdk.services.s3.model.PutObjectResponse putObject(
+                    software.amazon.awssdk.services.s3.model.PutObjectRequest r, RequestBody body) {
+                return real.putObject(r, body);
+            }
+        };
+        ObjectReplicator refused = new ObjectReplicator(real, writeOnly, parts, fastRetrier, CopySettings.BACKBEAT);
+        EntryProcessor p = new EntryProcessor(SITE, null, SourceMetadataReader.ENTRY, refused, fastRetrier);
+        Source src = putSource("write-only", "w".getBytes(), Map.of(), Map.of(), List.of("DATA", "METADATA"));
+        EntryOutcome outcome = p.process(entry("write-only", src.versionId(), src.md()), true);
+        assertEquals(ObjectReplicator.Action.DATA_COPIED, outcome.result().action(),
+                () -> String.valueOf(outcome.failure()));
+        assertEquals(1, versions("dst", "write-only").size());
+    }
+
+    static int countMarkers(String bucket, String key) {
+        return (int) client.listObjectVersions(l -> l.bucket(bucket).prefix(key)).deleteMarkers().stream()
+                .filter(m -> m.key().equals(key)).count();
+    }
+
+    @Test
     void tagChangeUpdatesTheRecordedReplicaVersionInPlace() {
         Source src = putSource("tagged", "t".getBytes(), Map.of(), Map.of("a", "1"), List.of("DATA", "METADATA"));
         String dstVersion = processor.process(entry("tagged", src.versionId(), src.md())).event()

@@ -44,7 +44,7 @@ public final class MemoryCheck {
                             "arn:aws:s3:::" + args[8], "", ""));
             LogEntry entry = LogEntry.object(LogEntry.Type.PUT, args[4], args[5], args[6], "raw", md.toJson(), 0);
             long start = System.nanoTime();
-            ObjectReplicator.Result r = replicator.replicate(entry, md, args[8], null, new AtomicInteger());
+            ObjectReplicator.Result r = replicator.replicate(entry, md, args[8], null, false, new AtomicInteger());
             System.out.println("COPIED " + r.destinationVersionId() + " parts=" + r.parts() + " bytes=" + r.bytes()
                     + " seconds=" + (System.nanoTime() - start) / 1e9 + " maxHeapMiB="
                     + Runtime.getRuntime().maxMemory() / (1024 * 1024));

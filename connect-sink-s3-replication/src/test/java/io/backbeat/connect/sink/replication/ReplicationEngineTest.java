@@ -86,6 +86,7 @@ class ReplicationEngineTest {
         final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
         final AtomicInteger running = new AtomicInteger();
         final AtomicInteger maxRunning = new AtomicInteger();
+        final Map<String, Boolean> mayBeReplicated = new ConcurrentHashMap<>();
         volatile Function<LogEntry, EntryOutcome> outcome = ReplicationEngineTest::completed;
 
         @Override
@@ -94,7 +95,8 @@ class ReplicationEngineTest {
         }
 
         @Override
-        public EntryOutcome process(LogEntry entry) {
+        public EntryOutcome process(LogEntry entry, boolean mayBeReplicated) {
+            this.mayBeReplicated.put(entry.versionId(), mayBeReplicated);
             int now = running.incrementAndGet();
             maxRunning.accumulateAndGet(now, Math::max);
             log.add("start " + entry.objectKey() + " " + entry.versionId());
@@ -269,16 +271,44 @@ class ReplicationEngineTest {
     }
 
     @Test
-    void closedPartitionsAreForgotten() throws Exception {
+    void closedPartitionsAreForgottenAfterABoundedWait() throws Exception {
         ScriptedHandler h = new ScriptedHandler();
         CountDownLatch stuck = new CountDownLatch(1);
         h.gates.put("v1", stuck);
         engine(h, null, null, 2);
         engine.submit(List.of(record(0, 0, "k", "v1")));
-        engine.closePartitions(List.of(P0));
+        long t0 = System.nanoTime();
+        assertEquals(false, engine.closePartitions(List.of(P0), 300), "v1 is still copying");
+        assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(290), "waited for it");
         // assigned again later: the record of the lost assignment no longer holds the partition back
         assertEquals(framework(P0, 5), engine.committableOffsets(framework(P0, 5)));
         stuck.countDown();
+    }
+
+    @Test
+    void aLostPartitionIsHandedOverOnceItsEntriesInFlightAreDone() throws Exception {
+        ScriptedHandler h = new ScriptedHandler();
+        CountDownLatch slow = new CountDownLatch(1);
+        h.gates.put("v1", slow);
+        engine(h, null, null, 2);
+        TopicPartition p1 = new TopicPartition(TOPIC, 1);
+        CountDownLatch kept = new CountDownLatch(1);
+        h.gates.put("w1", kept);
+        engine.submit(List.of(record(0, 0, "k", "v1"), record(1, 0, "other", "w1")));
+        Thread release = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            slow.countDown();
+        });
+        release.start();
+        assertTrue(engine.closePartitions(List.of(P0), 20_000), "the copy of v1 finished within the wait");
+        assertTrue(h.log.contains("end k v1"));
+        assertEquals(1, publisher.events.size(), "its status event was sent before the hand-over");
+        assertEquals(1, engine.inFlight(), "the entry of a partition the task keeps is not waited for");
+        kept.countDown();
     }
 
     @Test
@@ -319,7 +349,7 @@ class ReplicationEngineTest {
                 e.versionId(), "siteA", ReplicationStatus.COMPLETED, "dst", null, 3, e.operationTimeMs(),
                 e.operationTimeMs() + 250, 42L), null, null,
                 new ObjectReplicator.Result(ObjectReplicator.Action.DATA_COPIED, "dst", 42, 0)) : failed(e);
-        engine = new ReplicationEngine(h, publisher, null, null, retrier, 2, stats);
+        engine = new ReplicationEngine(h, publisher, null, null, retrier, 2, stats, ReplicaCheck.NEVER);
         ReplicationSinkMetrics m = engine.metrics();
         CompletableFuture<Void> ack = new CompletableFuture<>();
         publisher.behaviour = e -> e.status() == ReplicationStatus.COMPLETED ? ack : CompletableFuture.completedFuture(null);
@@ -353,7 +383,7 @@ class ReplicationEngineTest {
         assertEquals(0, m.getInFlightEntries());
         assertEquals(0, m.getRpoMs());
         assertEquals(Set.of("ops-replicated", "bytes-replicated", "ops-failed", "bytes-failed", "entries-skipped",
-                "bad-records", "transient-retries", "redis-failures", "in-flight-entries", "rpo-ms",
+                "replicas-found", "bad-records", "transient-retries", "redis-failures", "in-flight-entries", "rpo-ms",
                 "replication-latency-ms-last", "replication-latency-ms-max", "replication-latency-ms-sum",
                 "replication-latency-count"), m.byName().keySet());
     }
@@ -365,12 +395,68 @@ class ReplicationEngineTest {
                 .when(redis).recordDone(any(), org.mockito.ArgumentMatchers.anyLong(),
                         org.mockito.ArgumentMatchers.anyLong());
         engine = new ReplicationEngine(new ScriptedHandler(), publisher, null, null, retrier, 2,
-                new SiteStats(new ReplicationSinkMetrics("siteA"), redis, System::currentTimeMillis));
+                new SiteStats(new ReplicationSinkMetrics("siteA"), redis, System::currentTimeMillis),
+                ReplicaCheck.NEVER);
         engine.submit(List.of(record(0, 0, "k", "v1"), record(0, 1, "k", "v2")));
         Await.until(WAIT, "entries done", () -> engine.inFlight() == 0);
         engine.checkHealthy();
         assertEquals(2, engine.metrics().getOpsReplicated());
         assertEquals(2, engine.metrics().getRedisFailures());
         assertEquals(framework(P0, 2), engine.committableOffsets(framework(P0, 2)));
+    }
+
+    @Test
+    void entriesJournaledBeforeTheTaskGotThePartitionAreCheckedForReplicas() {
+        ScriptedHandler h = new ScriptedHandler();
+        long[] now = {1_000_000};
+        ReplicaCheck check = new ReplicaCheck(ReplicaCheck.Mode.REDELIVERIES, 100, () -> now[0]);
+        h.outcome = e -> e.versionId().equals("found") ? new EntryOutcome(e, new StatusEvent(e.bucket(),
+                e.objectKey(), e.versionId(), "siteA", ReplicationStatus.COMPLETED, "dst-1", null, 1,
+                e.operationTimeMs(), 1L, 0L), null, null,
+                new ObjectReplicator.Result(ObjectReplicator.Action.REPLICA_FOUND, "dst-1", 0, 0)) : completed(e);
+        engine = new ReplicationEngine(h, publisher, null, null, retrier, 4, SiteStats.metricsOnly("siteA"), check);
+        engine.openPartitions(List.of(P0));
+        now[0] = 2_000_000;
+        engine.submit(List.of(
+                // produced before the assignment: a previous owner may have copied it
+                journaled(0, "old", 999_000, 999_000),
+                // produced within the grace after the assignment: another worker's clock may be behind
+                journaled(1, "edge", 1_000_050, 1_000_050),
+                // produced well after the assignment, right after its source write: first delivery
+                journaled(2, "new", 1_500_000, 1_499_950),
+                // produced well after the assignment but long after its source write: a replayed journal entry
+                journaled(3, "late", 1_600_000, 1_000_000),
+                journaled(4, "found", 999_000, 999_000)));
+        Await.until(WAIT, "entries done", () -> engine.inFlight() == 0);
+        assertEquals(Map.of("old", true, "edge", true, "new", false, "late", true, "found", true), h.mayBeReplicated);
+        assertEquals(5, engine.metrics().getOpsReplicated());
+        assertEquals(1, engine.metrics().getReplicasFound());
+
+        // a partition the task lost and got back: its time of assignment is the new one
+        engine.closePartitions(List.of(P0), 0);
+        engine.openPartitions(List.of(P0));
+        engine.submit(List.of(journaled(5, "again", 1_900_000, 1_900_000)));
+        Await.until(WAIT, "entry done", () -> engine.inFlight() == 0);
+        assertTrue(h.mayBeReplicated.get("again"), "journaled before the second assignment");
+    }
+
+    @Test
+    void replicaCheckModesAlwaysAndNeverIgnoreTimes() {
+        LogEntry e = LogEntry.object(LogEntry.Type.PUT, "src", "k", "v", "\u007fVk\u0000v", "{}", 10);
+        SinkRecord fresh = new SinkRecord(TOPIC, 0, null, e.kafkaKey(), LogEntry.SCHEMA, e.toStruct(), 0,
+                10L, org.apache.kafka.common.record.TimestampType.CREATE_TIME);
+        SinkRecord untimed = new SinkRecord(TOPIC, 0, null, e.kafkaKey(), LogEntry.SCHEMA, e.toStruct(), 0);
+        assertTrue(new ReplicaCheck(ReplicaCheck.Mode.ALWAYS, 0, () -> 0).mayBeReplicated(fresh, e));
+        assertEquals(false, new ReplicaCheck(ReplicaCheck.Mode.NEVER, 0, () -> 0).mayBeReplicated(untimed, e));
+        ReplicaCheck redeliveries = new ReplicaCheck(ReplicaCheck.Mode.REDELIVERIES, 0, () -> 0);
+        assertTrue(redeliveries.mayBeReplicated(untimed, e), "a record without a timestamp cannot be told apart");
+        assertEquals(false, redeliveries.mayBeReplicated(fresh, e), "first seen at 0, produced and written at 10");
+    }
+
+    private static SinkRecord journaled(long offset, String version, long producedMs, long writtenMs) {
+        LogEntry e = LogEntry.object(LogEntry.Type.PUT, "src", "key-" + version, version,
+                "\u007fVkey-" + version + "\u0000" + version, "{}", writtenMs);
+        return new SinkRecord(TOPIC, 0, null, e.kafkaKey(), LogEntry.SCHEMA, e.toStruct(), offset, producedMs,
+                org.apache.kafka.common.record.TimestampType.CREATE_TIME);
     }
 }

@@ -1,5 +1,9 @@
 package io.backbeat.connect.sandbox.faults;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -43,7 +47,9 @@ final class LogCapture extends AppenderBase<ILoggingEvent> {
 
     @Override
     protected void append(ILoggingEvent event) {
-        StringBuilder line = new StringBuilder(event.getLevel().toString()).append(' ').append(event.getLoggerName())
+        StringBuilder line = new StringBuilder(event.getLevel().toString()).append(' ')
+                .append(java.time.Instant.ofEpochMilli(event.getTimeStamp())).append(" [").append(event.getThreadName())
+                .append("] ").append(event.getLoggerName())
                 .append(" - ").append(event.getFormattedMessage());
         if (event.getThrowableProxy() != null) {
             line.append('\n').append(ThrowableProxyUtil.asString(event.getThrowableProxy()));
@@ -71,6 +77,12 @@ final class LogCapture extends AppenderBase<ILoggingEvent> {
         List<String> all = lines.stream().filter(l -> (l.startsWith("WARN") || l.startsWith("ERROR"))
                 && l.contains(containing)).map(l -> l.length() > 800 ? l.substring(0, 800) + "..." : l).toList();
         return all.subList(Math.max(0, all.size() - max), all.size());
+    }
+
+    /** Writes every line kept so far to {@code file}: what a failed or surprising run is read from. */
+    void writeTo(Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.write(file, lines, StandardCharsets.UTF_8);
     }
 
     void detach() {

@@ -131,6 +131,8 @@ class ReplicationFaultsTest {
             siteAProxy.close();
         }
         if (logs != null) {
+            logs.writeTo(Path.of("target", "faults.log"));
+            System.out.println("[faults] log: target/faults.log (" + logs.size() + " lines)");
             logs.detach();
         }
     }
@@ -469,8 +471,13 @@ class ReplicationFaultsTest {
         for (String site : sites.keySet()) {
             assertEquals(versions.size(), report.identicalPerSite().get(site), what + " at " + site);
         }
-        summary.add(String.format("%s: %d versions identical at %s; duplicate copies %d; source status %s", what,
-                versions.size(), sites.keySet(), monitor.duplicates(targets), statusWriter
+        Map<String, List<String>> extra = check.extraCopies(versions);
+        StringBuilder copies = new StringBuilder();
+        extra.forEach((site, keys) -> copies.append(copies.length() == 0 ? "" : ", ").append(site).append(' ')
+                .append(keys.size()).append(keys.isEmpty() ? "" : " " + keys.stream().limit(3).toList()));
+        summary.add(String.format("%s: %d versions identical at %s; duplicate copies: %s; COMPLETED reported again "
+                        + "%d; source status %s", what, versions.size(), sites.keySet(), copies,
+                monitor.duplicates(targets), statusWriter
                         ? report.sourceCompleted() + " COMPLETED" : "not checked (no status writer deployed)"));
     }
 

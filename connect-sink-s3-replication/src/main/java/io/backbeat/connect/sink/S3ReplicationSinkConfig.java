@@ -28,6 +28,7 @@ public final class S3ReplicationSinkConfig extends AbstractConfig {
     public static final String DESTINATION_PREFIX = "destination.s3.";
     public static final String SOURCE_PREFIX = "source.s3.";
     public static final String METADATA_READER = "source.metadata.reader";
+    public static final String METADATA_REREAD = "source.metadata.reread";
     public static final String MONGODB_URI = "source.mongodb.uri";
     public static final String MONGODB_DATABASE = "source.mongodb.database";
     public static final String MULTIPART_THRESHOLD = "multipart.threshold.bytes";
@@ -86,6 +87,16 @@ public final class S3ReplicationSinkConfig extends AbstractConfig {
                                 + "credentials), mongodb (CloudServer's metadata database), or entry (no re-read: "
                                 + "trust the log entry; a redelivered entry is copied again).",
                         source, ++order, Width.SHORT, "Metadata reader")
+                .define(METADATA_REREAD, Type.STRING, "suspect",
+                        ConfigDef.CaseInsensitiveValidString.in("suspect", "always"), Importance.MEDIUM,
+                        "Which entries the cloudserver and mongodb readers re-read. always: every entry, as Backbeat "
+                                + "does (one request more per object). suspect: entries that may be stale or handled "
+                                + "before (those " + REPLICA_CHECK + " looks up: journaled before the task got the "
+                                + "partition, or journaled late), metadata-only changes, and entries whose copy "
+                                + "finds the source changed (version gone, other size or digest); the first delivery "
+                                + "of an entry journaled right after its write is copied from the metadata it "
+                                + "carries.",
+                        source, ++order, Width.SHORT, "Metadata re-read")
                 .define(MONGODB_URI, Type.PASSWORD, "", Importance.MEDIUM,
                         "MongoDB connection string of CloudServer's metadata (for the mongodb reader).",
                         source, ++order, Width.LONG, "MongoDB URI")
@@ -191,6 +202,11 @@ public final class S3ReplicationSinkConfig extends AbstractConfig {
 
     public MetadataReader metadataReader() {
         return MetadataReader.valueOf(getString(METADATA_READER).toUpperCase(Locale.ROOT));
+    }
+
+    /** Whether every entry's metadata is re-read (Backbeat's way), not only suspect ones. */
+    public boolean rereadAlways() {
+        return "always".equalsIgnoreCase(getString(METADATA_REREAD));
     }
 
     public Password mongoUri() {

@@ -106,14 +106,15 @@ public final class SiteReplication implements AutoCloseable {
             ObjectReplicator replicator = new ObjectReplicator(source.s3(), destination.s3(), parts, retrier,
                     config.copySettings(), stats);
             EntryProcessor processor = new EntryProcessor(config.site(), config.destinationBucket(), reader,
-                    replicator, retrier);
+                    replicator, retrier, config.rereadAlways());
             ReplicaCheck replicaCheck = config.replicaCheck();
             ReplicationEngine engine = new ReplicationEngine(processor, publisher, store, dlq, retrier,
                     config.concurrency(), stats, replicaCheck);
-            LOG.info("replication to site {} started: destination {} bucket {}, source {}, metadata reader {}, "
-                            + "concurrency {}, part concurrency {}, replica check {}, redis {}, dlq {}", config.site(),
+            LOG.info("replication to site {} started: destination {} bucket {}, source {}, metadata reader {} "
+                            + "(re-read {}), concurrency {}, part concurrency {}, replica check {}, redis {}, dlq {}", config.site(),
                     config.destination(), config.destinationBucket() == null ? "(from entries)"
-                            : config.destinationBucket(), config.source(), reader.name(), config.concurrency(),
+                            : config.destinationBucket(), config.source(), reader.name(),
+                    config.rereadAlways() ? "always" : "suspect", config.concurrency(),
                     config.partConcurrency(), replicaCheck, store == null ? "off" : "on", dlq == null ? "off" : "on");
             return new SiteReplication(config, engine, parts, resources);
         } catch (RuntimeException e) {

@@ -1,6 +1,8 @@
 package io.backbeat.connect.sink.replication;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
@@ -25,12 +27,16 @@ import io.backbeat.connect.sink.retry.Side;
 public final class EntryProcessor implements EntryHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(EntryProcessor.class);
+    /** Copy failures that mean the source changed since the entry: a carried metadata is re-read then. */
+    private static final Set<String> SOURCE_CHANGED = Set.of("SrcObjectNotFound", "SrcObjectSizeMismatch",
+            "BadDigest");
 
     private final String site;
     private final String configuredBucket;
     private final SourceMetadataReader reader;
     private final ObjectReplicator replicator;
     private final Retrier retrier;
+    private final boolean rereadAlways;
 
     /**
      * @param site             the destination site this task replicates to
@@ -38,6 +44,16 @@ public final class EntryProcessor implements EntryHandler {
      */
     public EntryProcessor(String site, String configuredBucket, SourceMetadataReader reader,
                           ObjectReplicator replicator, Retrier retrier) {
+        this(site, configuredBucket, reader, replicator, retrier, true);
+    }
+
+    /**
+     * @param rereadAlways whether every entry's metadata is re-read (Backbeat's way); false: only entries that may
+     *                     be stale or handled before, and metadata-only changes ({@link #process})
+     */
+    public EntryProcessor(String site, String configuredBucket, SourceMetadataReader reader,
+                          ObjectReplicator replicator, Retrier retrier, boolean rereadAlways) {
+        this.rereadAlways = rereadAlways;
         this.site = site;
         this.configuredBucket = configuredBucket == null || configuredBucket.isBlank() ? null : configuredBucket;
         this.reader = reader;
@@ -59,9 +75,14 @@ public final class EntryProcessor implements EntryHandler {
             return skip(entry, "version delete (not replicated, as in Backbeat)");
         }
         AtomicInteger retries = new AtomicInteger();
+        boolean carried = false;
         try {
-            Optional<ObjectMetadata> current = retrier.call("read source metadata of " + entry + " via "
-                    + reader.name(), Side.SOURCE_METADATA, () -> reader.read(entry), retries);
+            Optional<ObjectMetadata> current = carriedMetadata(entry, mayBeReplicated);
+            carried = current.isPresent();
+            if (!carried) {
+                current = retrier.call("read source metadata of " + entry + " via " + reader.name(),
+                        Side.SOURCE_METADATA, () -> reader.read(entry), retries);
+            }
             if (current.isEmpty()) {
                 return skip(entry, "source version no longer exists");
             }
@@ -101,6 +122,12 @@ public final class EntryProcessor implements EntryHandler {
             return new EntryOutcome(entry, event, null, null, result);
         } catch (RuntimeException e) {
             ReplicationFailure failure = ErrorClassifier.classify(e, Side.DESTINATION);
+            if (carried && SOURCE_CHANGED.contains(failure.reason())) {
+                // the version changed or went away since the entry was journaled: do it the careful way
+                LOG.info("{}: the source no longer matches the entry ({}): re-reading its metadata", entry,
+                        failure.reason());
+                return process(entry, true);
+            }
             if (failure.isInterruption()) {
                 LOG.info("{}: replication to site {} abandoned, the task is stopping (the entry is not committed: "
                         + "the task that takes its partition replicates it): {}", entry, site, failure.getMessage());
@@ -112,6 +139,31 @@ public final class EntryProcessor implements EntryHandler {
                     ReplicationStatus.FAILED, null, failure.reason(), retries.get() + 1, entry.operationTimeMs(),
                     null, null);
             return new EntryOutcome(entry, event, failure, null, null);
+        }
+    }
+
+    /**
+     * The metadata the entry carries, when it can stand for the source's current state: the first delivery of an
+     * entry journaled right after its write (not {@code mayBeReplicated}) that copies data. A change journaled a
+     * moment ago is the version's state unless a later entry, which this task handles after it, says otherwise;
+     * a version deleted or rewritten meanwhile shows at the copy ({@link #SOURCE_CHANGED}), which then re-reads.
+     * Empty: re-read at the source (always, when so configured).
+     */
+    private Optional<ObjectMetadata> carriedMetadata(LogEntry entry, boolean mayBeReplicated) {
+        if (rereadAlways || mayBeReplicated || reader == SourceMetadataReader.ENTRY) {
+            return Optional.empty();
+        }
+        try {
+            ObjectMetadata md = entry.objectMetadata();
+            if (md == null || md.isPhd()) {
+                return Optional.empty();
+            }
+            List<String> content = md.replicationInfo().content();
+            // a metadata-only change needs the replica's version id, which the status write-back may have set since
+            boolean data = md.isDeleteMarker() || content.isEmpty() || content.contains("DATA");
+            return data ? Optional.of(md) : Optional.empty();
+        } catch (RuntimeException unreadable) {
+            return Optional.empty(); // the source's own copy is read instead, and judged there
         }
     }
 

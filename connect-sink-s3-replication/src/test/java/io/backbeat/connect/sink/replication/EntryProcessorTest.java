@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -348,6 +349,62 @@ class EntryProcessorTest {
         assertEquals(ObjectReplicator.Action.DATA_COPIED, outcome.result().action(),
                 () -> String.valueOf(outcome.failure()));
         assertEquals(1, versions("dst", "write-only").size());
+    }
+
+    /** Answers for the source from a map (the source's current state), counting the reads. */
+    static final class CountingReader implements SourceMetadataReader {
+        final Map<String, Optional<ObjectMetadata>> current = new java.util.concurrent.ConcurrentHashMap<>();
+        final java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public Optional<ObjectMetadata> read(LogEntry entry) {
+            reads.incrementAndGet();
+            return current.getOrDefault(entry.versionId(), Optional.ofNullable(entry.objectMetadata()));
+        }
+
+        @Override
+        public String name() {
+            return "counting";
+        }
+    }
+
+    @Test
+    void onlySuspectEntriesAndMetadataOnlyChangesAreReRead() {
+        CountingReader reader = new CountingReader();
+        EntryProcessor suspectOnly = new EntryProcessor(SITE, null, reader, replicator, fastRetrier, false);
+        Source fresh = putSource("reread/fresh", "f".getBytes(), Map.of(), Map.of(), List.of("DATA", "METADATA"));
+
+        EntryOutcome first = suspectOnly.process(entry("reread/fresh", fresh.versionId(), fresh.md()), false);
+        assertEquals(ObjectReplicator.Action.DATA_COPIED, first.result().action(), () -> String.valueOf(first.failure()));
+        assertEquals(0, reader.reads.get(), "a first delivery of a fresh entry is copied from what it carries");
+
+        EntryOutcome redelivered = suspectOnly.process(entry("reread/fresh", fresh.versionId(), fresh.md()), true);
+        assertEquals(1, reader.reads.get(), "a possible redelivery is re-read");
+        assertEquals(ObjectReplicator.Action.REPLICA_FOUND, redelivered.result().action());
+
+        ObjectMetadata retagged = fresh.md().withTags(Map.of("t", "1")).withReplicationInfo(ReplicationInfo.pending(
+                List.of(SITE), List.of("METADATA"), "arn:aws:s3:::dst", "", ""));
+        suspectOnly.process(entry("reread/fresh", fresh.versionId(), retagged), false);
+        assertEquals(2, reader.reads.get(), "a metadata-only change is re-read (it needs the replica's version id)");
+
+        EntryProcessor always = new EntryProcessor(SITE, null, reader, replicator, fastRetrier, true);
+        always.process(entry("reread/fresh", fresh.versionId(), fresh.md()), false);
+        assertEquals(3, reader.reads.get(), "always: Backbeat's re-read of every entry");
+    }
+
+    @Test
+    void aCarriedEntryWhoseVersionWentAwayIsReReadAndSkipped() {
+        CountingReader reader = new CountingReader();
+        EntryProcessor suspectOnly = new EntryProcessor(SITE, null, reader, replicator, fastRetrier, false);
+        Source gone = putSource("reread/gone", "g".getBytes(), Map.of(), Map.of(), List.of("DATA", "METADATA"));
+        client.deleteObject(d -> d.bucket("src").key("reread/gone").versionId(gone.versionId()));
+        reader.current.put(gone.versionId(), Optional.empty());
+
+        EntryOutcome outcome = suspectOnly.process(entry("reread/gone", gone.versionId(), gone.md()), false);
+        assertTrue(outcome.isSkipped(), () -> "skipped, not FAILED: " + outcome.failure());
+        assertEquals("source version no longer exists", outcome.skipped());
+        assertEquals(1, reader.reads.get(), "the copy found the version gone, the re-read confirmed it");
+        assertEquals(0, versions("dst", "reread/gone").size());
     }
 
     static int countMarkers(String bucket, String key) {

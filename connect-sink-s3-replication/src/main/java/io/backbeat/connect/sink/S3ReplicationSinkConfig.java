@@ -16,6 +16,7 @@ import io.backbeat.connect.sink.failed.FailedEntryStore;
 import io.backbeat.connect.sink.replication.CopySettings;
 import io.backbeat.connect.sink.replication.PartPlan;
 import io.backbeat.connect.sink.replication.ReplicaCheck;
+import io.backbeat.connect.sink.replication.SuspectEntries;
 import io.backbeat.connect.sink.retry.RetryPolicy;
 import io.backbeat.connect.sink.s3.S3ClientConfig;
 import io.backbeat.connect.sink.status.KafkaStatusPublisher;
@@ -41,7 +42,7 @@ public final class S3ReplicationSinkConfig extends AbstractConfig {
     public static final String MAX_IN_FLIGHT = "max.in.flight.records";
     public static final String HAND_OVER_WAIT_MS = "partition.handover.wait.ms";
     public static final String REPLICA_CHECK = "replica.check";
-    public static final String REPLICA_CHECK_GRACE_MS = "replica.check.grace.ms";
+    public static final String SUSPECT_GRACE_MS = "suspect.grace.ms";
     public static final String MAX_BLOCK_MS = "backpressure.max.block.ms";
     public static final String REDIS_URI = "redis.uri";
     public static final String REDIS_KEY_PREFIX = "redis.failed.key.prefix";
@@ -91,8 +92,8 @@ public final class S3ReplicationSinkConfig extends AbstractConfig {
                         ConfigDef.CaseInsensitiveValidString.in("suspect", "always"), Importance.MEDIUM,
                         "Which entries the cloudserver and mongodb readers re-read. always: every entry, as Backbeat "
                                 + "does (one request more per object). suspect: entries that may be stale or handled "
-                                + "before (those " + REPLICA_CHECK + " looks up: journaled before the task got the "
-                                + "partition, or journaled late), metadata-only changes, and entries whose copy "
+                                + "before (journaled before the task got the partition, or more than "
+                                + SUSPECT_GRACE_MS + " after their source write), metadata-only changes, and entries whose copy "
                                 + "finds the source changed (version gone, other size or digest); the first delivery "
                                 + "of an entry journaled right after its write is copied from the metadata it "
                                 + "carries.",
@@ -150,21 +151,24 @@ public final class S3ReplicationSinkConfig extends AbstractConfig {
                                 + REPLICA_CHECK + ". Keep it below the worker's task.shutdown.graceful.timeout.ms "
                                 + "(5 s by default): a stop waits for it too.",
                         copy, ++order, Width.SHORT, "Partition hand-over wait (ms)")
-                .define(REPLICA_CHECK, Type.STRING, ReplicaCheck.Mode.REDELIVERIES.configName(),
+                .define(REPLICA_CHECK, Type.STRING, ReplicaCheck.REDELIVERIES.configName(),
                         ConfigDef.CaseInsensitiveValidString.in("redeliveries", "always", "never"), Importance.LOW,
                         "When to look at the destination (a HEAD of the key) before copying an object's data: "
                                 + "if its latest version is already this version's replica, the entry completes "
                                 + "with it instead of writing a second version. redeliveries: only entries that may "
                                 + "have been handled before: journaled before the task was given the partition "
                                 + "(a restart or a rebalance hands the records after the last committed offset "
-                                + "again), or journaled more than " + REPLICA_CHECK_GRACE_MS + " after their "
+                                + "again), or journaled more than " + SUSPECT_GRACE_MS + " after their "
                                 + "source write (a source connector replaying changes, or catching up); always: "
                                 + "every copy; never: a redelivered entry is copied again.",
                         copy, ++order, Width.SHORT, "Replica check")
-                .define(REPLICA_CHECK_GRACE_MS, Type.LONG, 10_000L, Range.atLeast(0), Importance.LOW,
-                        "Allowance for clocks that differ between Connect workers and the source site in the "
-                                + "redeliveries mode of " + REPLICA_CHECK + ".",
-                        copy, ++order, Width.SHORT, "Replica check grace (ms)");
+                .define(SUSPECT_GRACE_MS, Type.LONG, 10_000L, Range.atLeast(0), Importance.LOW,
+                        "How entries that may be stale or handled before are told (re-read with "
+                                + METADATA_REREAD + "=suspect, looked up with " + REPLICA_CHECK + "=redeliveries): "
+                                + "journaled before the task was given the partition, or more than this long after "
+                                + "their source write. Also the allowance for clocks that differ between Connect "
+                                + "workers and the source site.",
+                        copy, ++order, Width.SHORT, "Suspect entry grace (ms)");
 
         String failed = "Failed entries";
         order = 0;
@@ -245,8 +249,11 @@ public final class S3ReplicationSinkConfig extends AbstractConfig {
     }
 
     public ReplicaCheck replicaCheck() {
-        return new ReplicaCheck(ReplicaCheck.Mode.fromConfig(getString(REPLICA_CHECK)),
-                getLong(REPLICA_CHECK_GRACE_MS), System::currentTimeMillis);
+        return ReplicaCheck.fromConfig(getString(REPLICA_CHECK));
+    }
+
+    public SuspectEntries suspectEntries() {
+        return new SuspectEntries(getLong(SUSPECT_GRACE_MS), System::currentTimeMillis);
     }
 
     /** The Redis URI, or null when failed entries are not recorded in Redis. */

@@ -20,6 +20,7 @@ import io.backbeat.connect.sink.replication.EntryProcessor;
 import io.backbeat.connect.sink.replication.MongoMetadataReader;
 import io.backbeat.connect.sink.replication.ObjectReplicator;
 import io.backbeat.connect.sink.replication.ReplicaCheck;
+import io.backbeat.connect.sink.replication.SuspectEntries;
 import io.backbeat.connect.sink.replication.ReplicationEngine;
 import io.backbeat.connect.sink.replication.SiteStats;
 import io.backbeat.connect.sink.replication.SourceMetadataReader;
@@ -105,17 +106,19 @@ public final class SiteReplication implements AutoCloseable {
                     DaemonThreads.named("replication-" + config.site() + "-part"));
             ObjectReplicator replicator = new ObjectReplicator(source.s3(), destination.s3(), parts, retrier,
                     config.copySettings(), stats);
-            EntryProcessor processor = new EntryProcessor(config.site(), config.destinationBucket(), reader,
-                    replicator, retrier, config.rereadAlways());
             ReplicaCheck replicaCheck = config.replicaCheck();
+            EntryProcessor processor = new EntryProcessor(config.site(), config.destinationBucket(), reader,
+                    replicator, retrier, config.rereadAlways(), replicaCheck);
+            SuspectEntries suspects = config.suspectEntries();
             ReplicationEngine engine = new ReplicationEngine(processor, publisher, store, dlq, retrier,
-                    config.concurrency(), stats, replicaCheck);
+                    config.concurrency(), stats, suspects);
             LOG.info("replication to site {} started: destination {} bucket {}, source {}, metadata reader {} "
-                            + "(re-read {}), concurrency {}, part concurrency {}, replica check {}, redis {}, dlq {}", config.site(),
+                            + "(re-read {}), concurrency {}, part concurrency {}, replica check {}, suspect entries: {}, "
+                            + "redis {}, dlq {}", config.site(),
                     config.destination(), config.destinationBucket() == null ? "(from entries)"
                             : config.destinationBucket(), config.source(), reader.name(),
                     config.rereadAlways() ? "always" : "suspect", config.concurrency(),
-                    config.partConcurrency(), replicaCheck, store == null ? "off" : "on", dlq == null ? "off" : "on");
+                    config.partConcurrency(), replicaCheck.configName(), suspects, store == null ? "off" : "on", dlq == null ? "off" : "on");
             return new SiteReplication(config, engine, parts, resources);
         } catch (RuntimeException e) {
             if (parts != null) {

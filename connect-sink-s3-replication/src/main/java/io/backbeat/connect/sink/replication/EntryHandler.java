@@ -9,10 +9,10 @@ public interface EntryHandler {
     String site();
 
     /**
-     * @param mayBeReplicated whether the entry may have been replicated already (a redelivery, a replayed journal
-     *                        entry: {@link ReplicaCheck}); the handler then looks for the replica before copying
+     * @param suspect whether the entry may be stale or handled before (a redelivery, a replayed journal entry:
+     *                {@link SuspectEntries}): the handler then re-reads it and looks for its replica before copying
      */
-    EntryOutcome process(LogEntry entry, boolean mayBeReplicated);
+    EntryOutcome process(LogEntry entry, boolean suspect);
 
     /** An entry seen for the first time. */
     default EntryOutcome process(LogEntry entry) {

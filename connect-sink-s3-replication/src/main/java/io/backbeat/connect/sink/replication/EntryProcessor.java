@@ -37,6 +37,7 @@ public final class EntryProcessor implements EntryHandler {
     private final ObjectReplicator replicator;
     private final Retrier retrier;
     private final boolean rereadAlways;
+    private final ReplicaCheck replicaCheck;
 
     /**
      * @param site             the destination site this task replicates to
@@ -44,16 +45,19 @@ public final class EntryProcessor implements EntryHandler {
      */
     public EntryProcessor(String site, String configuredBucket, SourceMetadataReader reader,
                           ObjectReplicator replicator, Retrier retrier) {
-        this(site, configuredBucket, reader, replicator, retrier, true);
+        this(site, configuredBucket, reader, replicator, retrier, true, ReplicaCheck.REDELIVERIES);
     }
 
     /**
-     * @param rereadAlways whether every entry's metadata is re-read (Backbeat's way); false: only entries that may
-     *                     be stale or handled before, and metadata-only changes ({@link #process})
+     * @param rereadAlways whether every entry's metadata is re-read (Backbeat's way); false: only suspect entries,
+     *                     metadata-only changes and copies that find the source changed ({@link #process})
+     * @param replicaCheck when to look for an existing replica at the destination
      */
     public EntryProcessor(String site, String configuredBucket, SourceMetadataReader reader,
-                          ObjectReplicator replicator, Retrier retrier, boolean rereadAlways) {
+                          ObjectReplicator replicator, Retrier retrier, boolean rereadAlways,
+                          ReplicaCheck replicaCheck) {
         this.rereadAlways = rereadAlways;
+        this.replicaCheck = replicaCheck;
         this.site = site;
         this.configuredBucket = configuredBucket == null || configuredBucket.isBlank() ? null : configuredBucket;
         this.reader = reader;
@@ -67,7 +71,7 @@ public final class EntryProcessor implements EntryHandler {
     }
 
     @Override
-    public EntryOutcome process(LogEntry entry, boolean mayBeReplicated) {
+    public EntryOutcome process(LogEntry entry, boolean suspect) {
         if (!entry.isObject()) {
             return skip(entry, "bucket entry (not an object version)");
         }
@@ -77,7 +81,7 @@ public final class EntryProcessor implements EntryHandler {
         AtomicInteger retries = new AtomicInteger();
         boolean carried = false;
         try {
-            Optional<ObjectMetadata> current = carriedMetadata(entry, mayBeReplicated);
+            Optional<ObjectMetadata> current = carriedMetadata(entry, suspect);
             carried = current.isPresent();
             if (!carried) {
                 current = retrier.call("read source metadata of " + entry + " via " + reader.name(),
@@ -107,9 +111,10 @@ public final class EntryProcessor implements EntryHandler {
                         "no destination bucket: neither destination.bucket nor replicationInfo.destination is set");
             }
             String known = backend.map(ReplicationBackend::dataStoreVersionId).orElse(null);
-            ObjectReplicator.Result result = replicator.replicate(entry, md, bucket, known, mayBeReplicated, retries);
+            ObjectReplicator.Result result = replicator.replicate(entry, md, bucket, known, replicaCheck.lookUp(suspect),
+                    retries);
             if (result.action() == ObjectReplicator.Action.REPLICA_FOUND) {
-                LOG.info("{}: already replicated to site {} (replica version {} in {}, found by the redelivery "
+                LOG.info("{}: already replicated to site {} (replica version {} in {}, found by the replica "
                         + "check): not copied again", entry, site, result.destinationVersionId(), bucket);
             }
             StatusEvent event = new StatusEvent(entry.bucket(), entry.objectKey(), entry.versionId(), site,
@@ -144,13 +149,13 @@ public final class EntryProcessor implements EntryHandler {
 
     /**
      * The metadata the entry carries, when it can stand for the source's current state: the first delivery of an
-     * entry journaled right after its write (not {@code mayBeReplicated}) that copies data. A change journaled a
+     * entry journaled right after its write (not {@code suspect}) that copies data. A change journaled a
      * moment ago is the version's state unless a later entry, which this task handles after it, says otherwise;
      * a version deleted or rewritten meanwhile shows at the copy ({@link #SOURCE_CHANGED}), which then re-reads.
      * Empty: re-read at the source (always, when so configured).
      */
-    private Optional<ObjectMetadata> carriedMetadata(LogEntry entry, boolean mayBeReplicated) {
-        if (rereadAlways || mayBeReplicated || reader == SourceMetadataReader.ENTRY) {
+    private Optional<ObjectMetadata> carriedMetadata(LogEntry entry, boolean suspect) {
+        if (rereadAlways || suspect || reader == SourceMetadataReader.ENTRY) {
             return Optional.empty();
         }
         try {

@@ -50,7 +50,7 @@ public final class ReplicationEngine implements AutoCloseable {
     private final ErrantRecordReporter dlq;
     private final Retrier bookkeepingRetrier;
     private final ExecutorService workers;
-    private final ReplicaCheck replicaCheck;
+    private final SuspectEntries suspects;
 
     private final Object chainLock = new Object();
     private final Map<String, CompletableFuture<Void>> tails = new HashMap<>();
@@ -64,11 +64,11 @@ public final class ReplicationEngine implements AutoCloseable {
     private final Map<Long, Long> inFlightWriteTimes = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    /** An engine reporting to metrics only (no Redis counters), that never looks for existing replicas. */
+    /** An engine reporting to metrics only (no Redis counters), telling suspect entries with a 10 s grace. */
     public ReplicationEngine(EntryHandler processor, StatusPublisher publisher, FailedEntryStore failedStore,
                              ErrantRecordReporter dlq, Retrier bookkeepingRetrier, int concurrency) {
         this(processor, publisher, failedStore, dlq, bookkeepingRetrier, concurrency,
-                SiteStats.metricsOnly(processor.site()), ReplicaCheck.NEVER);
+                SiteStats.metricsOnly(processor.site()), new SuspectEntries(10_000, System::currentTimeMillis));
     }
 
     /**
@@ -76,13 +76,13 @@ public final class ReplicationEngine implements AutoCloseable {
      * @param dlq         may be null (no DLQ configured, or a worker older than Kafka 2.6)
      * @param concurrency entries replicated at the same time
      * @param stats       where completions, failures and gauges are reported
-     * @param replicaCheck which entries the handler is told may have been replicated already
+     * @param suspects    which entries the handler is told may be stale or handled before
      */
     public ReplicationEngine(EntryHandler processor, StatusPublisher publisher, FailedEntryStore failedStore,
                              ErrantRecordReporter dlq, Retrier bookkeepingRetrier, int concurrency, SiteStats stats,
-                             ReplicaCheck replicaCheck) {
+                             SuspectEntries suspects) {
         this.stats = stats;
-        this.replicaCheck = replicaCheck;
+        this.suspects = suspects;
         stats.metrics().gauges(inFlight::get, this::rpoMs);
         this.processor = processor;
         this.publisher = publisher;
@@ -152,10 +152,10 @@ public final class ReplicationEngine implements AutoCloseable {
             return;
         }
         LogEntry e = entry;
-        boolean mayBeReplicated = replicaCheck.mayBeReplicated(record, e);
+        boolean suspect = suspects.isSuspect(record, e);
         long admission = admitted.incrementAndGet();
         inFlightWriteTimes.put(admission, e.operationTimeMs());
-        chain(orderKey, () -> CompletableFuture.supplyAsync(() -> processor.process(e, mayBeReplicated), workers)
+        chain(orderKey, () -> CompletableFuture.supplyAsync(() -> processor.process(e, suspect), workers)
                 .thenCompose(outcome -> finish(record, outcome))
                 .whenComplete((v, t) -> inFlightWriteTimes.remove(admission)), partition, offset);
     }
@@ -308,7 +308,7 @@ public final class ReplicationEngine implements AutoCloseable {
 
     /** The task was given these partitions: records journaled before now may be redeliveries. */
     public void openPartitions(Collection<TopicPartition> partitions) {
-        replicaCheck.assigned(partitions);
+        suspects.assigned(partitions);
     }
 
     /**
@@ -330,7 +330,7 @@ public final class ReplicationEngine implements AutoCloseable {
         for (TopicPartition tp : partitions) {
             progress.remove(tp);
         }
-        replicaCheck.revoked(partitions);
+        suspects.revoked(partitions);
         return drained;
     }
 

@@ -371,7 +371,8 @@ class EntryProcessorTest {
     @Test
     void onlySuspectEntriesAndMetadataOnlyChangesAreReRead() {
         CountingReader reader = new CountingReader();
-        EntryProcessor suspectOnly = new EntryProcessor(SITE, null, reader, replicator, fastRetrier, false);
+        EntryProcessor suspectOnly = new EntryProcessor(SITE, null, reader, replicator, fastRetrier, false,
+                ReplicaCheck.REDELIVERIES);
         Source fresh = putSource("reread/fresh", "f".getBytes(), Map.of(), Map.of(), List.of("DATA", "METADATA"));
 
         EntryOutcome first = suspectOnly.process(entry("reread/fresh", fresh.versionId(), fresh.md()), false);
@@ -387,7 +388,8 @@ class EntryProcessorTest {
         suspectOnly.process(entry("reread/fresh", fresh.versionId(), retagged), false);
         assertEquals(2, reader.reads.get(), "a metadata-only change is re-read (it needs the replica's version id)");
 
-        EntryProcessor always = new EntryProcessor(SITE, null, reader, replicator, fastRetrier, true);
+        EntryProcessor always = new EntryProcessor(SITE, null, reader, replicator, fastRetrier, true,
+                ReplicaCheck.REDELIVERIES);
         always.process(entry("reread/fresh", fresh.versionId(), fresh.md()), false);
         assertEquals(3, reader.reads.get(), "always: Backbeat's re-read of every entry");
     }
@@ -395,7 +397,8 @@ class EntryProcessorTest {
     @Test
     void aCarriedEntryWhoseVersionWentAwayIsReReadAndSkipped() {
         CountingReader reader = new CountingReader();
-        EntryProcessor suspectOnly = new EntryProcessor(SITE, null, reader, replicator, fastRetrier, false);
+        EntryProcessor suspectOnly = new EntryProcessor(SITE, null, reader, replicator, fastRetrier, false,
+                ReplicaCheck.REDELIVERIES);
         Source gone = putSource("reread/gone", "g".getBytes(), Map.of(), Map.of(), List.of("DATA", "METADATA"));
         client.deleteObject(d -> d.bucket("src").key("reread/gone").versionId(gone.versionId()));
         reader.current.put(gone.versionId(), Optional.empty());

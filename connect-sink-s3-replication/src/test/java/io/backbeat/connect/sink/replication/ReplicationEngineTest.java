@@ -86,7 +86,7 @@ class ReplicationEngineTest {
         final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
         final AtomicInteger running = new AtomicInteger();
         final AtomicInteger maxRunning = new AtomicInteger();
-        final Map<String, Boolean> mayBeReplicated = new ConcurrentHashMap<>();
+        final Map<String, Boolean> suspect = new ConcurrentHashMap<>();
         volatile Function<LogEntry, EntryOutcome> outcome = ReplicationEngineTest::completed;
 
         @Override
@@ -95,8 +95,8 @@ class ReplicationEngineTest {
         }
 
         @Override
-        public EntryOutcome process(LogEntry entry, boolean mayBeReplicated) {
-            this.mayBeReplicated.put(entry.versionId(), mayBeReplicated);
+        public EntryOutcome process(LogEntry entry, boolean suspect) {
+            this.suspect.put(entry.versionId(), suspect);
             int now = running.incrementAndGet();
             maxRunning.accumulateAndGet(now, Math::max);
             log.add("start " + entry.objectKey() + " " + entry.versionId());
@@ -349,7 +349,8 @@ class ReplicationEngineTest {
                 e.versionId(), "siteA", ReplicationStatus.COMPLETED, "dst", null, 3, e.operationTimeMs(),
                 e.operationTimeMs() + 250, 42L), null, null,
                 new ObjectReplicator.Result(ObjectReplicator.Action.DATA_COPIED, "dst", 42, 0)) : failed(e);
-        engine = new ReplicationEngine(h, publisher, null, null, retrier, 2, stats, ReplicaCheck.NEVER);
+        engine = new ReplicationEngine(h, publisher, null, null, retrier, 2, stats,
+                new SuspectEntries(10_000, System::currentTimeMillis));
         ReplicationSinkMetrics m = engine.metrics();
         CompletableFuture<Void> ack = new CompletableFuture<>();
         publisher.behaviour = e -> e.status() == ReplicationStatus.COMPLETED ? ack : CompletableFuture.completedFuture(null);
@@ -396,7 +397,7 @@ class ReplicationEngineTest {
                         org.mockito.ArgumentMatchers.anyLong());
         engine = new ReplicationEngine(new ScriptedHandler(), publisher, null, null, retrier, 2,
                 new SiteStats(new ReplicationSinkMetrics("siteA"), redis, System::currentTimeMillis),
-                ReplicaCheck.NEVER);
+                new SuspectEntries(10_000, System::currentTimeMillis));
         engine.submit(List.of(record(0, 0, "k", "v1"), record(0, 1, "k", "v2")));
         Await.until(WAIT, "entries done", () -> engine.inFlight() == 0);
         engine.checkHealthy();
@@ -409,7 +410,7 @@ class ReplicationEngineTest {
     void entriesJournaledBeforeTheTaskGotThePartitionAreCheckedForReplicas() {
         ScriptedHandler h = new ScriptedHandler();
         long[] now = {1_000_000};
-        ReplicaCheck check = new ReplicaCheck(ReplicaCheck.Mode.REDELIVERIES, 100, () -> now[0]);
+        SuspectEntries check = new SuspectEntries(100, () -> now[0]);
         h.outcome = e -> e.versionId().equals("found") ? new EntryOutcome(e, new StatusEvent(e.bucket(),
                 e.objectKey(), e.versionId(), "siteA", ReplicationStatus.COMPLETED, "dst-1", null, 1,
                 e.operationTimeMs(), 1L, 0L), null, null,
@@ -428,7 +429,7 @@ class ReplicationEngineTest {
                 journaled(3, "late", 1_600_000, 1_000_000),
                 journaled(4, "found", 999_000, 999_000)));
         Await.until(WAIT, "entries done", () -> engine.inFlight() == 0);
-        assertEquals(Map.of("old", true, "edge", true, "new", false, "late", true, "found", true), h.mayBeReplicated);
+        assertEquals(Map.of("old", true, "edge", true, "new", false, "late", true, "found", true), h.suspect);
         assertEquals(5, engine.metrics().getOpsReplicated());
         assertEquals(1, engine.metrics().getReplicasFound());
 
@@ -437,20 +438,23 @@ class ReplicationEngineTest {
         engine.openPartitions(List.of(P0));
         engine.submit(List.of(journaled(5, "again", 1_900_000, 1_900_000)));
         Await.until(WAIT, "entry done", () -> engine.inFlight() == 0);
-        assertTrue(h.mayBeReplicated.get("again"), "journaled before the second assignment");
+        assertTrue(h.suspect.get("again"), "journaled before the second assignment");
     }
 
     @Test
-    void replicaCheckModesAlwaysAndNeverIgnoreTimes() {
+    void aRecordWithoutTimestampIsSuspectAndTheReplicaCheckModesDecideTheLookUp() {
         LogEntry e = LogEntry.object(LogEntry.Type.PUT, "src", "k", "v", "\u007fVk\u0000v", "{}", 10);
         SinkRecord fresh = new SinkRecord(TOPIC, 0, null, e.kafkaKey(), LogEntry.SCHEMA, e.toStruct(), 0,
                 10L, org.apache.kafka.common.record.TimestampType.CREATE_TIME);
         SinkRecord untimed = new SinkRecord(TOPIC, 0, null, e.kafkaKey(), LogEntry.SCHEMA, e.toStruct(), 0);
-        assertTrue(new ReplicaCheck(ReplicaCheck.Mode.ALWAYS, 0, () -> 0).mayBeReplicated(fresh, e));
-        assertEquals(false, new ReplicaCheck(ReplicaCheck.Mode.NEVER, 0, () -> 0).mayBeReplicated(untimed, e));
-        ReplicaCheck redeliveries = new ReplicaCheck(ReplicaCheck.Mode.REDELIVERIES, 0, () -> 0);
-        assertTrue(redeliveries.mayBeReplicated(untimed, e), "a record without a timestamp cannot be told apart");
-        assertEquals(false, redeliveries.mayBeReplicated(fresh, e), "first seen at 0, produced and written at 10");
+        SuspectEntries suspects = new SuspectEntries(0, () -> 0);
+        assertTrue(suspects.isSuspect(untimed, e), "a record without a timestamp cannot be told apart");
+        assertEquals(false, suspects.isSuspect(fresh, e), "first seen at 0, produced and written at 10");
+
+        assertEquals(List.of(true, true), List.of(ReplicaCheck.ALWAYS.lookUp(false), ReplicaCheck.ALWAYS.lookUp(true)));
+        assertEquals(List.of(false, false), List.of(ReplicaCheck.NEVER.lookUp(false), ReplicaCheck.NEVER.lookUp(true)));
+        assertEquals(List.of(false, true),
+                List.of(ReplicaCheck.REDELIVERIES.lookUp(false), ReplicaCheck.REDELIVERIES.lookUp(true)));
     }
 
     private static SinkRecord journaled(long offset, String version, long producedMs, long writtenMs) {

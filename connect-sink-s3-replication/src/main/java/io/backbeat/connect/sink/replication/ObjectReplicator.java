@@ -153,29 +153,28 @@ public final class ObjectReplicator {
      * the key replicated since is redelivered after this entry and copied again either way.
      */
     private String latestReplicaOf(LogEntry entry, ObjectMetadata md, String bucket, AtomicInteger retries) {
-        String key = entry.objectKey();
-        HeadObjectResponse head = retrier.call("look for a replica of " + entry.bucket() + "/" + key + " in "
-                + bucket, Side.DESTINATION, () -> {
-                    try {
-                        return destination.headObject(h -> h.bucket(bucket).key(key));
-                    } catch (S3Exception e) {
-                        if (e.statusCode() == 404) {
-                            return null; // no such key, or its latest version is a delete marker
-                        }
-                        if (e.statusCode() == 403) {
-                            // credentials that may write but not read: the check is lost, not the copy
-                            if (replicaCheckDenied.compareAndSet(false, true)) {
-                                LOG.warn("{}: the destination refuses HEAD on {} (403): redelivered entries are "
-                                        + "copied again; grant s3:GetObject on the destination bucket for the "
-                                        + "replica check", entry, bucket);
-                            }
-                            return null;
-                        }
-                        throw e;
-                    }
-                }, retries);
-        if (head == null) {
-            return null;
+        return retrier.call("look for a replica of " + entry.bucket() + "/" + entry.objectKey() + " in " + bucket,
+                Side.DESTINATION, () -> headReplica(entry, md, bucket), retries);
+    }
+
+    /** One look for the replica ({@link #latestReplicaOf}), without retries: failures are thrown. */
+    private String headReplica(LogEntry entry, ObjectMetadata md, String bucket) {
+        HeadObjectResponse head;
+        try {
+            head = destination.headObject(h -> h.bucket(bucket).key(entry.objectKey()));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return null; // no such key, or its latest version is a delete marker
+            }
+            if (e.statusCode() == 403) {
+                // credentials that may write but not read: the check is lost, not the copy
+                if (replicaCheckDenied.compareAndSet(false, true)) {
+                    LOG.warn("{}: the destination refuses HEAD on {} (403): redelivered entries are copied again; "
+                            + "grant s3:GetObject on the destination bucket for the replica check", entry, bucket);
+                }
+                return null;
+            }
+            throw e;
         }
         String sourceVersion = entry.versionId() == null ? "null" : entry.versionId();
         boolean replica = REPLICA.equals(head.metadata().get(REPLICATION_STATUS_META))
@@ -263,7 +262,17 @@ public final class ObjectReplicator {
         }
         PutObjectRequest request = put.build();
         String what = "copy " + entry.bucket() + "/" + entry.objectKey() + " (" + size + " bytes) to " + bucket;
+        AtomicInteger attempts = new AtomicInteger();
         String versionId = retrier.call(what, Side.DESTINATION, () -> {
+            if (attempts.getAndIncrement() > 0) {
+                // the failed attempt may have been stored with its answer lost (a connection cut): never twice
+                String stored = headReplica(entry, md, bucket);
+                if (stored != null) {
+                    LOG.info("{}: the previous attempt's copy reached {} (version {}): not sent again", entry,
+                            bucket, stored);
+                    return stored;
+                }
+            }
             if (size == 0) {
                 return destination.putObject(request.toBuilder()
                         .overrideConfiguration(o -> o.addPlugin(S3ClientFactory.UNCHUNKED_PAYLOAD)).build(),

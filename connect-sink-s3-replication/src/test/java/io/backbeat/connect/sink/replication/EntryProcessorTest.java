@@ -351,6 +351,58 @@ class EntryProcessorTest {
         assertEquals(1, versions("dst", "write-only").size());
     }
 
+    @Test
+    void aRetriedPutWhoseFirstAttemptWasStoredIsNotSentAgain() {
+        S3Client real = connection.s3();
+        java.util.concurrent.atomic.AtomicInteger puts = new java.util.concurrent.atomic.AtomicInteger();
+        // the first PUT is stored, then its answer is lost (a connection cut after the server wrote the object)
+        S3Client answerLost = new S3Client() {
+            @Override
+            public String serviceName() {
+                return "s3";
+            }
+
+            @Override
+            public void close() {
+            }
+
+            @Override
+            public HeadObjectResponse headObject(software.amazon.awssdk.services.s3.model.HeadObjectRequest r) {
+                return real.headObject(r);
+            }
+
+            @Override
+            public software.amazon.awssdk.services.s3.model.GetBucketVersioningResponse getBucketVersioning(
+                    software.amazon.awssdk.services.s3.model.GetBucketVersioningRequest r) {
+                return real.getBucketVersioning(r);
+            }
+
+            @Override
+            public software.amazon.awssdk.services.s3.model.PutObjectResponse putObject(
+                    software.amazon.awssdk.services.s3.model.PutObjectRequest r, RequestBody body) {
+                software.amazon.awssdk.services.s3.model.PutObjectResponse stored = real.putObject(r, body);
+                if (puts.incrementAndGet() == 1) {
+                    throw software.amazon.awssdk.core.exception.SdkClientException.builder()
+                            .message("Unable to execute HTTP request: Connection reset")
+                            .cause(new java.net.SocketException("Connection reset")).build();
+                }
+                return stored;
+            }
+        };
+        ObjectReplicator lossy = new ObjectReplicator(real, answerLost, parts, fastRetrier, CopySettings.BACKBEAT);
+        EntryProcessor p = new EntryProcessor(SITE, null, SourceMetadataReader.ENTRY, lossy, fastRetrier);
+        Source src = putSource("answer-lost", "stored once".getBytes(), Map.of(), Map.of(), List.of("DATA", "METADATA"));
+
+        EntryOutcome outcome = p.process(entry("answer-lost", src.versionId(), src.md()));
+        assertEquals(ObjectReplicator.Action.DATA_COPIED, outcome.result().action(),
+                () -> String.valueOf(outcome.failure()));
+        assertEquals(2, outcome.event().attempts(), "the PUT was retried");
+        assertEquals(1, puts.get(), "the retry found the stored copy instead of sending it again");
+        List<ObjectVersion> stored = versions("dst", "answer-lost");
+        assertEquals(1, stored.size());
+        assertEquals(stored.get(0).versionId(), outcome.event().destinationVersionId());
+    }
+
     /** Answers for the source from a map (the source's current state), counting the reads. */
     static final class CountingReader implements SourceMetadataReader {
         final Map<String, Optional<ObjectMetadata>> current = new java.util.concurrent.ConcurrentHashMap<>();

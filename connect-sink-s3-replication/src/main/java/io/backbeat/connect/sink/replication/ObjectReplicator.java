@@ -183,6 +183,23 @@ public final class ObjectReplicator {
         return replica ? head.versionId() : null;
     }
 
+    /**
+     * On a retry of the request that stores the replica (a PUT, or a multipart Complete): the replica the failed
+     * attempt stored when only its answer was lost (a connection cut after the server wrote it), else null.
+     * Looked up before sending again, so that a lost answer never becomes a second copy.
+     */
+    private String storedByEarlierAttempt(AtomicInteger attempts, LogEntry entry, ObjectMetadata md, String bucket) {
+        if (attempts.getAndIncrement() == 0) {
+            return null;
+        }
+        String stored = headReplica(entry, md, bucket);
+        if (stored != null) {
+            LOG.info("{}: the previous attempt's copy reached {} (version {}): not sent again", entry, bucket,
+                    stored);
+        }
+        return stored;
+    }
+
     // ---- destination checks ----
 
     void ensureVersioned(String bucket, AtomicInteger retries) {
@@ -264,14 +281,9 @@ public final class ObjectReplicator {
         String what = "copy " + entry.bucket() + "/" + entry.objectKey() + " (" + size + " bytes) to " + bucket;
         AtomicInteger attempts = new AtomicInteger();
         String versionId = retrier.call(what, Side.DESTINATION, () -> {
-            if (attempts.getAndIncrement() > 0) {
-                // the failed attempt may have been stored with its answer lost (a connection cut): never twice
-                String stored = headReplica(entry, md, bucket);
-                if (stored != null) {
-                    LOG.info("{}: the previous attempt's copy reached {} (version {}): not sent again", entry,
-                            bucket, stored);
-                    return stored;
-                }
+            String stored = storedByEarlierAttempt(attempts, entry, md, bucket);
+            if (stored != null) {
+                return stored;
             }
             if (size == 0) {
                 return destination.putObject(request.toBuilder()
@@ -329,9 +341,17 @@ public final class ObjectReplicator {
             for (Future<CompletedPart> f : futures) {
                 parts.add(await(f));
             }
+            AtomicInteger attempts = new AtomicInteger();
             String versionId = retrier.call("complete multipart upload of " + bucket + "/" + key, Side.DESTINATION,
-                    () -> destination.completeMultipartUpload(c -> c.bucket(bucket).key(key).uploadId(uploadId)
-                            .multipartUpload(m -> m.parts(parts))).versionId(), retries);
+                    () -> {
+                        // a Complete whose answer was lost finished the upload: sent again it would be NoSuchUpload
+                        String stored = storedByEarlierAttempt(attempts, entry, md, bucket);
+                        if (stored != null) {
+                            return stored;
+                        }
+                        return destination.completeMultipartUpload(c -> c.bucket(bucket).key(key).uploadId(uploadId)
+                                .multipartUpload(m -> m.parts(parts))).versionId();
+                    }, retries);
             requireVersion(versionId, bucket);
             if (!tagsInHeader && !md.tags().isEmpty()) {
                 updateTags(entry, md, bucket, versionId, retries);

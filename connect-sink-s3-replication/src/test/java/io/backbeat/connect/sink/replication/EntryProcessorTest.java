@@ -310,39 +310,48 @@ class EntryProcessorTest {
         assertEquals(5, versions("dst", "checked").size() + countMarkers("dst", "checked"));
     }
 
+    /** What an interposed destination does instead of one operation; {@code real} performs it. */
+    interface Interposed {
+        Object answer(Object request, java.util.concurrent.Callable<Object> real) throws Exception;
+    }
+
+    /**
+     * The real client with one operation (its request overload; the builder overloads lead there) answered by
+     * {@code interposed}: a destination that loses answers or refuses a call, everything else real.
+     */
+    static S3Client interposed(S3Client real, String operation, Interposed interposed) {
+        return (S3Client) java.lang.reflect.Proxy.newProxyInstance(S3Client.class.getClassLoader(),
+                new Class<?>[] {S3Client.class}, (proxy, method, args) -> {
+                    if (method.isDefault() && args != null && args[0] instanceof java.util.function.Consumer) {
+                        return java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args);
+                    }
+                    java.util.concurrent.Callable<Object> call = () -> {
+                        try {
+                            return method.invoke(real, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw (Exception) e.getCause();
+                        }
+                    };
+                    return method.getName().equals(operation) ? interposed.answer(args[0], call) : call.call();
+                });
+    }
+
+    /** The call is carried out by the server, then its answer is lost on a cut connection. */
+    static RuntimeException answerLost() {
+        return software.amazon.awssdk.core.exception.SdkClientException.builder()
+                .message("Unable to execute HTTP request: Connection reset")
+                .cause(new java.net.SocketException("Connection reset")).build();
+    }
+
     @Test
     void aDestinationThatRefusesTheReplicaCheckStillGetsTheCopy() {
-        S3Client real = connection.s3();
         // write-only credentials: HEAD is refused, versioning and PUT go through
-        S3Client writeOnly = new S3Client() {
-            @Override
-            public String serviceName() {
-                return "s3";
-            }
-
-            @Override
-            public void close() {
-            }
-
-            @Override
-            public HeadObjectResponse headObject(software.amazon.awssdk.services.s3.model.HeadObjectRequest r) {
-                throw (software.amazon.awssdk.services.s3.model.S3Exception) software.amazon.awssdk.services.s3.model
-                        .S3Exception.builder().statusCode(403).message("Access Denied").build();
-            }
-
-            @Override
-            public software.amazon.awssdk.services.s3.model.GetBucketVersioningResponse getBucketVersioning(
-                    software.amazon.awssdk.services.s3.model.GetBucketVersioningRequest r) {
-                return real.getBucketVersioning(r);
-            }
-
-            @Override
-            public software.amazon.awssdk.services.s3.model.PutObjectResponse putObject(
-                    software.amazon.awssdk.services.s3.model.PutObjectRequest r, RequestBody body) {
-                return real.putObject(r, body);
-            }
-        };
-        ObjectReplicator refused = new ObjectReplicator(real, writeOnly, parts, fastRetrier, CopySettings.BACKBEAT);
+        S3Client writeOnly = interposed(connection.s3(), "headObject", (request, real) -> {
+            throw software.amazon.awssdk.services.s3.model.S3Exception.builder().statusCode(403)
+                    .message("Access Denied").build();
+        });
+        ObjectReplicator refused = new ObjectReplicator(connection.s3(), writeOnly, parts, fastRetrier,
+                CopySettings.BACKBEAT);
         EntryProcessor p = new EntryProcessor(SITE, null, SourceMetadataReader.ENTRY, refused, fastRetrier);
         Source src = putSource("write-only", "w".getBytes(), Map.of(), Map.of(), List.of("DATA", "METADATA"));
         EntryOutcome outcome = p.process(entry("write-only", src.versionId(), src.md()), true);
@@ -353,44 +362,16 @@ class EntryProcessorTest {
 
     @Test
     void aRetriedPutWhoseFirstAttemptWasStoredIsNotSentAgain() {
-        S3Client real = connection.s3();
         java.util.concurrent.atomic.AtomicInteger puts = new java.util.concurrent.atomic.AtomicInteger();
-        // the first PUT is stored, then its answer is lost (a connection cut after the server wrote the object)
-        S3Client answerLost = new S3Client() {
-            @Override
-            public String serviceName() {
-                return "s3";
+        S3Client lossy = interposed(connection.s3(), "putObject", (request, real) -> {
+            Object stored = real.call();
+            if (puts.incrementAndGet() == 1) {
+                throw answerLost();
             }
-
-            @Override
-            public void close() {
-            }
-
-            @Override
-            public HeadObjectResponse headObject(software.amazon.awssdk.services.s3.model.HeadObjectRequest r) {
-                return real.headObject(r);
-            }
-
-            @Override
-            public software.amazon.awssdk.services.s3.model.GetBucketVersioningResponse getBucketVersioning(
-                    software.amazon.awssdk.services.s3.model.GetBucketVersioningRequest r) {
-                return real.getBucketVersioning(r);
-            }
-
-            @Override
-            public software.amazon.awssdk.services.s3.model.PutObjectResponse putObject(
-                    software.amazon.awssdk.services.s3.model.PutObjectRequest r, RequestBody body) {
-                software.amazon.awssdk.services.s3.model.PutObjectResponse stored = real.putObject(r, body);
-                if (puts.incrementAndGet() == 1) {
-                    throw software.amazon.awssdk.core.exception.SdkClientException.builder()
-                            .message("Unable to execute HTTP request: Connection reset")
-                            .cause(new java.net.SocketException("Connection reset")).build();
-                }
-                return stored;
-            }
-        };
-        ObjectReplicator lossy = new ObjectReplicator(real, answerLost, parts, fastRetrier, CopySettings.BACKBEAT);
-        EntryProcessor p = new EntryProcessor(SITE, null, SourceMetadataReader.ENTRY, lossy, fastRetrier);
+            return stored;
+        });
+        EntryProcessor p = new EntryProcessor(SITE, null, SourceMetadataReader.ENTRY,
+                new ObjectReplicator(connection.s3(), lossy, parts, fastRetrier, CopySettings.BACKBEAT), fastRetrier);
         Source src = putSource("answer-lost", "stored once".getBytes(), Map.of(), Map.of(), List.of("DATA", "METADATA"));
 
         EntryOutcome outcome = p.process(entry("answer-lost", src.versionId(), src.md()));
@@ -401,6 +382,34 @@ class EntryProcessorTest {
         List<ObjectVersion> stored = versions("dst", "answer-lost");
         assertEquals(1, stored.size());
         assertEquals(stored.get(0).versionId(), outcome.event().destinationVersionId());
+    }
+
+    @Test
+    void aRetriedCompleteWhoseFirstAttemptFinishedTheUploadIsNotSentAgain() {
+        java.util.concurrent.atomic.AtomicInteger completes = new java.util.concurrent.atomic.AtomicInteger();
+        S3Client lossy = interposed(connection.s3(), "completeMultipartUpload", (request, real) -> {
+            Object completed = real.call();
+            if (completes.incrementAndGet() == 1) {
+                throw answerLost(); // sent again, the finished upload would answer NoSuchUpload
+            }
+            return completed;
+        });
+        CopySettings small = new CopySettings(5 * MIB, true, new PartPlan.Settings(5 * MIB, 2, 512 * MIB), 60_000);
+        EntryProcessor p = new EntryProcessor(SITE, null, SourceMetadataReader.ENTRY,
+                new ObjectReplicator(connection.s3(), lossy, parts, fastRetrier, small), fastRetrier);
+        byte[] data = random((int) (6 * MIB), 7);
+        Source src = putSource("complete-lost", data, Map.of(), Map.of(), List.of("DATA", "METADATA"));
+
+        EntryOutcome outcome = p.process(entry("complete-lost", src.versionId(), src.md()));
+        assertEquals(ReplicationStatus.COMPLETED, outcome.event().status(), () -> String.valueOf(outcome.failure()));
+        assertEquals(2, outcome.result().parts());
+        assertEquals(2, outcome.event().attempts(), "the Complete was retried");
+        assertEquals(1, completes.get(), "the retry found the finished upload instead of completing it again");
+        List<ObjectVersion> stored = versions("dst", "complete-lost");
+        assertEquals(1, stored.size());
+        assertEquals(stored.get(0).versionId(), outcome.event().destinationVersionId());
+        assertArrayEquals(data, client.getObjectAsBytes(g -> g.bucket("dst").key("complete-lost")
+                .versionId(outcome.event().destinationVersionId())).asByteArray());
     }
 
     /** Answers for the source from a map (the source's current state), counting the reads. */

@@ -54,6 +54,8 @@ public final class LatencyBench {
             try (S3Client src = bench.sandbox().newSourceClient(); ReplicationMonitor status = bench.monitor()) {
                 ThroughputBench.warmUp(bench, status, new ThroughputBench.Phase(Integer.parseInt(a.get("warm-up")), size,
                         0, 16, BenchStack.sinkConcurrency(Map.of()), false), say);
+                // the warm-up leaves seconds of queued compilation: let it finish before the clock starts
+                Jit.settle("the steady load", say);
                 // the clock only starts writes; a fixed-rate task never overlaps itself, so a write that takes
                 // longer than the period would otherwise hold back the next one and lower the rate
                 ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
@@ -76,8 +78,17 @@ public final class LatencyBench {
                     });
                 }, 0, periodMicros, TimeUnit.MICROSECONDS);
                 long t0 = System.nanoTime();
+                // CPU per component every 20 s: which part of the stack grows when the pipeline falls behind
+                List<CpuAccount.Snapshot> cpu = new ArrayList<>(List.of(CpuAccount.now()));
                 while (written.size() + errors.get() < total && System.nanoTime() - t0 < (seconds + 120) * 1_000_000_000L) {
                     Topics.sleep(100);
+                    if (System.nanoTime() - cpu.get(cpu.size() - 1).wallNanos() >= 20_000_000_000L) {
+                        cpu.add(CpuAccount.now());
+                    }
+                }
+                for (int w = 1; w < cpu.size(); w++) {
+                    say.accept(String.format("writes %d-%d s: ", (w - 1) * 20, w * 20) + CpuAccount.between(
+                            cpu.get(w - 1), cpu.get(w), rate * 20, "object written"));
                 }
                 clock.shutdownNow();
                 writers.shutdownNow();
@@ -98,6 +109,12 @@ public final class LatencyBench {
                     toCompleted[i] = c.observedMs() - w.ackMs();
                     i++;
                 }
+                Map<String, Long> journaled;
+                try (Topics log = new Topics(bench.sandbox().connect().bootstrapServers(),
+                        io.backbeat.connect.sandbox.SandboxStack.METADATA_LOG_TOPIC)) {
+                    journaled = log.firstTimestamps("steady/");
+                }
+                timeline(written, journaled, status, say);
                 say.accept("==== latency at " + rate + " objects/s for " + seconds + " s -> " + bench.destinationName()
                         + " ====");
                 say.accept("source write -> destination written: " + percentiles(toDestination));
@@ -113,6 +130,38 @@ public final class LatencyBench {
         }
         say.accept(BenchStack.machine());
         System.exit(code);
+    }
+
+    /**
+     * Where the time goes, per 5-s window of source writes: source write → journaled (the journal entry's record
+     * time), → destination written (the sink's replicated time), → COMPLETED read from the status topic; p50 and
+     * max of each stage in ms.
+     */
+    private static void timeline(Iterable<Written> written, Map<String, Long> journaled, ReplicationMonitor status,
+                                 Consumer<String> say) {
+        long start = Long.MAX_VALUE;
+        for (Written w : written) {
+            start = Math.min(start, w.ackMs());
+        }
+        Map<Long, List<long[]>> windows = new java.util.TreeMap<>();
+        for (Written w : written) {
+            ReplicationMonitor.Completion c = status.firstCompletion(new Target(BenchStack.BUCKET, w.key(),
+                    versionExternal(w), BenchStack.SITE)).orElseThrow();
+            long j = journaled.getOrDefault(w.key(), w.ackMs());
+            long d = c.event().replicatedTimeMs() == null ? c.observedMs() : c.event().replicatedTimeMs();
+            windows.computeIfAbsent((w.ackMs() - start) / 5000, k -> new ArrayList<>())
+                    .add(new long[] {j - w.ackMs(), d - j, c.observedMs() - d});
+        }
+        say.accept("writes at s | n | write->journaled p50/max | journaled->written p50/max | written->COMPLETED p50/max");
+        windows.forEach((window, stages) -> {
+            StringBuilder line = new StringBuilder(String.format("%4d | %3d", window * 5, stages.size()));
+            for (int stage = 0; stage < 3; stage++) {
+                int s = stage;
+                long[] v = stages.stream().mapToLong(x -> x[s]).toArray();
+                line.append(String.format(" | %6d %6d", percentile(v, 50), Arrays.stream(v).max().orElse(0)));
+            }
+            say.accept(line.toString());
+        });
     }
 
     /** The PUT answer's version id is already external (what S3 clients see). */

@@ -53,6 +53,31 @@ final class Topics implements AutoCloseable {
         }
     }
 
+    /**
+     * The earliest record timestamp per object key among the topic's records whose key contains {@code marker}
+     * (object key = from the marker to the first NUL: version keys carry their version id after one).
+     */
+    Map<String, Long> firstTimestamps(String marker) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<String, Long> first = new java.util.HashMap<>();
+        while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+            consumer.poll(Duration.ofMillis(500)).forEach(r -> {
+                String key = r.key() == null ? "" : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
+                int at = key.indexOf(marker);
+                if (at >= 0) {
+                    int nul = key.indexOf('\u0000', at);
+                    first.merge(key.substring(at, nul < 0 ? key.length() : nul), r.timestamp(), Math::min);
+                }
+            });
+        }
+        consumer.assign(List.of());
+        return first;
+    }
+
     @Override
     public void close() {
         consumer.close();

@@ -1,5 +1,11 @@
 package io.backbeat.connect.testbed.mongo;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import de.bwaldvogel.mongo.MongoDatabase;
@@ -8,6 +14,7 @@ import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
@@ -26,6 +33,13 @@ class StandInCollection extends MemoryCollection {
 
     /** The update specification the current thread is applying (tells replace from update). */
     private static final ThreadLocal<Document> UPDATE_SPEC = new ThreadLocal<>();
+    private static final Set<String> RANGE_OPERATORS = Set.of("$gt", "$gte", "$lt", "$lte");
+
+    /**
+     * Every document's position by {@code _id}, in the order the query matcher compares values: the ordered
+     * {@code _id} index a real server has, for range queries ({@link #queryDocuments}). Guarded by itself.
+     */
+    private final NavigableMap<Object, Integer> idOrder = new TreeMap<>(ValueComparator.asc());
 
     StandInCollection(MongoDatabase database, String collectionName, CollectionOptions options,
                       CursorRegistry cursorRegistry) {
@@ -33,16 +47,28 @@ class StandInCollection extends MemoryCollection {
     }
 
     /**
-     * Uses the {@code _id} index for a query that pins {@code _id} to one value beside other conditions (CloudServer
-     * reads {@code {_id: key, $or: [not being deleted]}} and updates {@code {_id: key, value.versionId: v}}): the
-     * document is found by its id and the whole query is matched on it alone. mongo-java-server takes an index only
-     * for a query of exactly the index's keys and would otherwise scan the collection, which makes every read cost
-     * the size of the bucket.
+     * Uses an {@code _id} index where a real server would, and mongo-java-server (which takes an index only for a
+     * query of exactly the index's keys, and no range) would scan the collection, making every read cost the size
+     * of the bucket:
+     * <ul>
+     * <li>{@code _id} pinned to one value beside other conditions (CloudServer reads {@code {_id: key, $or: [not
+     * being deleted]}} and updates {@code {_id: key, value.versionId: v}}): the document is found by its id;
+     * <li>{@code _id} in a range ({@code $gt}, {@code $gte}, {@code $lt}, {@code $lte}; a key's versions, a
+     * listing): the documents are taken from the ordered {@code _id} index.
+     * </ul>
+     * Either way the whole query is then matched on the documents found, so the index only narrows the search.
      */
     @Override
     protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit,
                                          int batchSize, Document fieldSelector) {
         Object id = query.get("_id");
+        if (id instanceof Document range && !range.isEmpty() && RANGE_OPERATORS.containsAll(range.keySet())) {
+            List<Integer> positions;
+            synchronized (idOrder) {
+                positions = new ArrayList<>(idRange(idOrder, range).values());
+            }
+            return matchDocuments(query, positions, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+        }
         if (query.size() > 1 && id != null && !(id instanceof Document) && !(id instanceof Pattern)) {
             Document byId = new Document("_id", id);
             for (Index<Integer> index : getIndexes()) {
@@ -53,6 +79,52 @@ class StandInCollection extends MemoryCollection {
             }
         }
         return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+    }
+
+    /**
+     * The part of {@code index} within the bounds of {@code range} (range operators only). The tightest bound of
+     * each side is taken first: views of views may not widen their parent. Values of other types may fall inside
+     * (the matcher's order sorts types too); the query match that follows drops them.
+     */
+    static <V> NavigableMap<Object, V> idRange(NavigableMap<Object, V> index, Document range) {
+        Object low = null;
+        boolean lowInclusive = false;
+        Object high = null;
+        boolean highInclusive = false;
+        java.util.Comparator<? super Object> order = index.comparator();
+        for (String operator : range.keySet()) {
+            Object bound = range.get(operator);
+            switch (operator) {
+                case "$gt", "$gte" -> {
+                    boolean inclusive = operator.equals("$gte");
+                    int c = low == null ? 1 : order.compare(bound, low);
+                    if (c > 0 || c == 0 && !inclusive) {
+                        low = bound;
+                        lowInclusive = inclusive;
+                    }
+                }
+                case "$lt", "$lte" -> {
+                    boolean inclusive = operator.equals("$lte");
+                    int c = high == null ? -1 : order.compare(bound, high);
+                    if (c < 0 || c == 0 && !inclusive) {
+                        high = bound;
+                        highInclusive = inclusive;
+                    }
+                }
+                default -> throw new IllegalArgumentException("not a range operator: " + operator);
+            }
+        }
+        if (low != null && high != null) {
+            int c = order.compare(low, high);
+            if (c > 0 || c == 0 && !(lowInclusive && highInclusive)) {
+                return new TreeMap<>(order);
+            }
+            return index.subMap(low, lowInclusive, high, highInclusive);
+        }
+        if (low != null) {
+            return index.tailMap(low, lowInclusive);
+        }
+        return high == null ? index : index.headMap(high, highInclusive);
     }
 
     @Override
@@ -81,6 +153,12 @@ class StandInCollection extends MemoryCollection {
     @Override
     protected Integer addDocumentInternal(Document document) {
         Integer position = super.addDocumentInternal(document);
+        Object id = document.get("_id");
+        if (id != null) {
+            synchronized (idOrder) {
+                idOrder.put(id, position);
+            }
+        }
         ChangeEventLog log = journal();
         if (log != null) {
             log.append(OperationType.INSERT, namespace(), UpdateDescriptions.copy(document.get("_id")),
@@ -92,6 +170,12 @@ class StandInCollection extends MemoryCollection {
     @Override
     protected void handleUpdate(Integer position, Document oldDocument, Document newDocument) {
         super.handleUpdate(position, oldDocument, newDocument);
+        if (!Objects.equals(oldDocument.get("_id"), newDocument.get("_id"))) {
+            synchronized (idOrder) {
+                idOrder.remove(oldDocument.get("_id"), position);
+                idOrder.put(newDocument.get("_id"), position);
+            }
+        }
         ChangeEventLog log = journal();
         if (log == null) {
             return;
@@ -110,6 +194,11 @@ class StandInCollection extends MemoryCollection {
     protected void removeDocument(Integer position) {
         Document removed = getDocument(position);
         super.removeDocument(position);
+        if (removed != null) {
+            synchronized (idOrder) {
+                idOrder.remove(removed.get("_id"), position);
+            }
+        }
         ChangeEventLog log = journal();
         if (log != null && removed != null) {
             log.append(OperationType.DELETE, namespace(), UpdateDescriptions.copy(removed.get("_id")), null, null,

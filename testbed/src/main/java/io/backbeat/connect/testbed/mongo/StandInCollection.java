@@ -57,12 +57,16 @@ class StandInCollection extends MemoryCollection {
      * listing): the documents are taken from the ordered {@code _id} index.
      * </ul>
      * Either way the whole query is then matched on the documents found, so the index only narrows the search.
+     * A range comes back in {@code _id} order, as from a real server's index scan, unless {@code $natural} order
+     * is asked for.
      */
     @Override
     protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit,
                                          int batchSize, Document fieldSelector) {
         Object id = query.get("_id");
-        if (id instanceof Document range && !range.isEmpty() && RANGE_OPERATORS.containsAll(range.keySet())) {
+        boolean naturalOrder = orderBy != null && orderBy.containsKey("$natural"); // insertion order: a scan's
+        if (id instanceof Document range && !range.isEmpty() && RANGE_OPERATORS.containsAll(range.keySet())
+                && !naturalOrder) {
             List<Integer> positions;
             synchronized (idOrder) {
                 positions = new ArrayList<>(idRange(idOrder, range).values());

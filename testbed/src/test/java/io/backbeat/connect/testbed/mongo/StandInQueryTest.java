@@ -107,6 +107,17 @@ class StandInQueryTest {
     }
 
     @Test
+    void naturalOrderIsStillInsertionOrder() {
+        MongoCollection<Document> c = client.getDatabase("metadata").getCollection("natural");
+        for (String id : List.of("m", "b", "x", "c")) {
+            c.insertOne(new Document("_id", id));
+        }
+        List<Object> found = new ArrayList<>();
+        c.find(Filters.gte("_id", "b")).sort(new Document("$natural", 1)).forEach(d -> found.add(d.get("_id")));
+        assertEquals(List.of("m", "b", "x", "c"), found);
+    }
+
+    @Test
     void aRangeMatchesOnlyValuesOfItsType() {
         assertAnswers(Filters.gt("_id", 0), List.of(1, 2.5));
         assertAnswers(Filters.lt("_id", "b"), List.of("a"));

@@ -50,6 +50,12 @@ public final class ReplicationEngine implements AutoCloseable {
     private final ErrantRecordReporter dlq;
     private final Retrier bookkeepingRetrier;
     private final ExecutorService workers;
+    /**
+     * Runs what follows a copy (counters, the failed-entry list, the dead letter queue): on the workers' queue it
+     * would wait behind every copy queued meanwhile, so entries would be marked done in bursts, after the whole
+     * backlog, and a paused task would only resume once it had drained.
+     */
+    private final ExecutorService bookkeeping;
     private final SuspectEntries suspects;
 
     private final Object chainLock = new Object();
@@ -90,6 +96,8 @@ public final class ReplicationEngine implements AutoCloseable {
         this.dlq = dlq;
         this.bookkeepingRetrier = bookkeepingRetrier;
         this.workers = Executors.newFixedThreadPool(concurrency, DaemonThreads.named("replication-" + processor.site()));
+        this.bookkeeping = Executors.newFixedThreadPool(concurrency,
+                DaemonThreads.named("replication-" + processor.site() + "-bookkeeping"));
     }
 
     /** What the engine did, for logs, tests and metrics. */
@@ -146,7 +154,7 @@ public final class ReplicationEngine implements AutoCloseable {
             entry = null;
             orderKey = "bad:" + tp;
             Throwable why = e;
-            chain(orderKey, () -> CompletableFuture.runAsync(() -> { }, workers)
+            chain(orderKey, () -> CompletableFuture.runAsync(() -> { }, bookkeeping)
                             .thenCompose(v -> badRecord(record, why)),
                     partition, offset);
             return;
@@ -203,14 +211,14 @@ public final class ReplicationEngine implements AutoCloseable {
             // not done: the offset stays uncommitted (the chain fails, so a live task restarts and redoes it)
             return CompletableFuture.failedFuture(outcome.failure());
         }
-        CompletableFuture<Void> bookkeeping = CompletableFuture.completedFuture(null);
+        CompletableFuture<Void> failureRecorded = CompletableFuture.completedFuture(null);
         if (outcome.isFailed()) {
-            bookkeeping = CompletableFuture.runAsync(() -> recordFailure(outcome), workers)
+            failureRecorded = CompletableFuture.runAsync(() -> recordFailure(outcome), bookkeeping)
                     .thenCompose(v -> reportToDlq(record, outcome.failure()));
         }
-        // counted once the event is acknowledged, as the entry is then done; on a worker, not the producer's thread
-        return bookkeeping.thenCompose(v -> publisher.publish(outcome.event()))
-                .thenRunAsync(() -> count(outcome), workers);
+        // counted once the event is acknowledged, as the entry is then done; not on the producer's thread
+        return failureRecorded.thenCompose(v -> publisher.publish(outcome.event()))
+                .thenRunAsync(() -> count(outcome), bookkeeping);
     }
 
     private void count(EntryOutcome outcome) {
@@ -269,7 +277,7 @@ public final class ReplicationEngine implements AutoCloseable {
                 done.completeExceptionally(new ConnectException("could not send record " + record.topic() + "-"
                         + record.kafkaPartition() + "@" + record.kafkaOffset() + " to the dead letter queue", ex));
             }
-        }, workers);
+        }, bookkeeping);
         return done;
     }
 
@@ -381,8 +389,9 @@ public final class ReplicationEngine implements AutoCloseable {
     public void close() {
         closed = true;
         workers.shutdownNow();
+        bookkeeping.shutdownNow();
         try {
-            if (!workers.awaitTermination(30, TimeUnit.SECONDS)) {
+            if (!workers.awaitTermination(30, TimeUnit.SECONDS) || !bookkeeping.awaitTermination(5, TimeUnit.SECONDS)) {
                 LOG.warn("replication workers of site {} did not stop within 30 s", processor.site());
             }
         } catch (InterruptedException e) {

@@ -192,6 +192,29 @@ class ReplicationEngineTest {
     }
 
     @Test
+    void anEntryIsDoneWhenItsOwnCopyIsNotAfterTheCopiesQueuedBehindIt() {
+        ScriptedHandler h = new ScriptedHandler();
+        CountDownLatch held = new CountDownLatch(1);
+        engine(h, null, null, 2);
+        List<SinkRecord> records = new ArrayList<>(List.of(record(0, 0, "quick", "q1")));
+        for (int i = 1; i <= 10; i++) {
+            h.gates.put("held" + i, held);
+            records.add(record(0, i, "held-" + i, "held" + i));
+        }
+        engine.submit(records);
+        try {
+            // both workers end up in held copies with eight more queued: the quick entry must not wait for them
+            Await.until(WAIT, "the quick entry done while the others are held", () -> engine.inFlight() == 10);
+            assertEquals(Map.of(P0, new OffsetAndMetadata(1)), engine.committableOffsets(framework(P0, 11)));
+            assertEquals(1, engine.metrics().getOpsReplicated());
+        } finally {
+            held.countDown();
+        }
+        Await.until(WAIT, "all done", () -> engine.inFlight() == 0);
+        assertEquals(Map.of(P0, new OffsetAndMetadata(11)), engine.committableOffsets(framework(P0, 11)));
+    }
+
+    @Test
     void undeliverableStatusEventStopsTheTaskWithoutCommitting() {
         ScriptedHandler h = new ScriptedHandler();
         publisher.behaviour = e -> CompletableFuture.failedFuture(new IllegalStateException("broker gone"));

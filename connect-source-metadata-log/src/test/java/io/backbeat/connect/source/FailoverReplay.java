@@ -105,7 +105,8 @@ final class FailoverReplay {
             // every record from here on comes from the worker process (the in-JVM worker and its task are gone)
             int atLeave = ConnectTopics.all(connect, TOPIC).size();
             Await.until(WAIT, "task RUNNING on worker process " + process.workerId(),
-                    () -> process.workerId().equals(taskWorker(process)));
+                    () -> process.workerId().equals(taskWorker(process)),
+                    () -> "status " + status(process) + "; the worker process's log ends:\n" + process.logTail());
             // the kill must hit a task that has produced; when the writer finished during the move the process may
             // have caught up with all of it before we look, so "everything is there" counts as well
             Await.until(WAIT, "the task on the worker process producing entries",
@@ -209,9 +210,7 @@ final class FailoverReplay {
     }
 
     private static String taskWorker(WorkerProcess process) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                process.url().resolve("connectors/" + CONNECTOR + "/status")).timeout(Duration.ofSeconds(5)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = statusResponse(process);
         if (r.statusCode() != 200) {
             return null;
         }
@@ -220,6 +219,22 @@ final class FailoverReplay {
             return null;
         }
         return tasks.get(0).path("worker_id").asText();
+    }
+
+    private static HttpResponse<String> statusResponse(WorkerProcess process) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                process.url().resolve("connectors/" + CONNECTOR + "/status")).timeout(Duration.ofSeconds(5)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The connector's status as the worker process answers it, for a failure message. */
+    private static String status(WorkerProcess process) {
+        try {
+            HttpResponse<String> r = statusResponse(process);
+            return r.statusCode() + " " + r.body();
+        } catch (Exception e) {
+            return "unavailable (" + e + ")";
+        }
     }
 
     static void assertNoLoss(Outcome o) {

@@ -92,11 +92,17 @@ public final class BenchStack implements AutoCloseable {
                 projectRoot().resolve("sandbox/target/plugins").toString())).toAbsolutePath().normalize();
     }
 
-    /**
-     * Starts the stack; {@code destination} is {@code s3mock}, {@code ceph} or {@code ceph-https}. Nothing is deployed yet.
-     */
+    /** {@link #start(String, int, boolean, Consumer)} without Redis. */
     public static BenchStack start(String destination, int workers, Consumer<String> say) {
-        SandboxStack stack = SandboxStack.start(pluginPath(), workers, false, say);
+        return start(destination, workers, false, say);
+    }
+
+    /**
+     * Starts the stack; {@code destination} is {@code s3mock}, {@code ceph} or {@code ceph-https}; with {@code redis}
+     * the sink keeps Backbeat's counters in a real Redis, as the shipped site configs do. Nothing is deployed yet.
+     */
+    public static BenchStack start(String destination, int workers, boolean redis, Consumer<String> say) {
+        SandboxStack stack = SandboxStack.start(pluginPath(), workers, redis, say);
         CephRgw ceph = null;
         try {
             S3Endpoint dst;

@@ -36,14 +36,14 @@ public final class LatencyBench {
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = BenchStack.args(argv, Map.of("rate", "50", "seconds", "60", "destination", "s3mock",
-                "size-kib", "4", "warm-up", "2000"));
+                "size-kib", "4", "warm-up", "2000", "redis", "false"));
         Consumer<String> say = BenchStack.console();
         say.accept(BenchStack.machine());
         int rate = Integer.parseInt(a.get("rate"));
         int seconds = Integer.parseInt(a.get("seconds"));
         int size = Integer.parseInt(a.get("size-kib")) * 1024;
         int code = 0;
-        try (BenchStack bench = BenchStack.start(a.get("destination"), 2, say)) {
+        try (BenchStack bench = BenchStack.start(a.get("destination"), 2, Boolean.parseBoolean(a.get("redis")), say)) {
             bench.deploy(Map.of(), say);
             ConcurrentLinkedQueue<Written> written = new ConcurrentLinkedQueue<>();
             AtomicInteger errors = new AtomicInteger();

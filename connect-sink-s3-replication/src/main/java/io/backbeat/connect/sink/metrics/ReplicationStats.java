@@ -3,12 +3,15 @@ package io.backbeat.connect.sink.metrics;
 import java.util.ArrayList;
 import java.util.List;
 
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Replication counters in Redis, in the key layout of Backbeat's StatsModel so Backbeat's tooling and our
  * ops API read the same numbers. A counter is a series of 5-minute buckets kept 24 hours:
- * {@code <id>:requests:<bucket start, epoch ms>}, incremented with INCRBY and given a 24 h TTL. Ids:
+ * {@code <id>:requests:<bucket start, epoch ms>}, incremented with INCRBY and given a 24 h TTL (the commands of
+ * one record are pipelined: one round trip). Ids:
  * <ul>
  *   <li>{@code <site>:bb:crr:opsdone}, {@code <site>:bb:crr:bytesdone}: replications completed (status
  *       event acknowledged) and their bytes;</li>
@@ -58,32 +61,47 @@ public final class ReplicationStats {
 
     /** A replication to {@code site} completed. */
     public void recordDone(String site, long bytes, long nowMs) {
-        increment(siteId(site, OPS_DONE), 1, nowMs);
-        increment(siteId(site, BYTES_DONE), bytes, nowMs);
+        add(nowMs, siteId(site, OPS_DONE), 1, siteId(site, BYTES_DONE), bytes);
     }
 
     /** A replication to {@code site} failed for good. */
     public void recordFailed(String site, long bytes, long nowMs) {
-        increment(siteId(site, OPS_FAIL), 1, nowMs);
-        increment(siteId(site, BYTES_FAIL), bytes, nowMs);
+        add(nowMs, siteId(site, OPS_FAIL), 1, siteId(site, BYTES_FAIL), bytes);
     }
 
     /** A copy of an object version to {@code site} starts; {@code size} is what it will transfer. */
     public void recordObjectStarted(String site, String bucket, String key, String versionId, long size, long nowMs) {
-        increment(objectId(site, bucket, key, versionId, OBJECT_BYTES), size, nowMs);
+        add(nowMs, objectId(site, bucket, key, versionId, OBJECT_BYTES), size);
     }
 
     /** {@code bytes} more of an object version were written to {@code site} (one part, or the whole object). */
     public void recordObjectBytes(String site, String bucket, String key, String versionId, long bytes, long nowMs) {
-        increment(objectId(site, bucket, key, versionId, OBJECT_BYTES_DONE), bytes, nowMs);
+        add(nowMs, objectId(site, bucket, key, versionId, OBJECT_BYTES_DONE), bytes);
     }
 
-    private void increment(String id, long amount, long nowMs) {
-        String key = bucketKey(id, nowMs);
-        redis.incrBy(key, amount);
+    private void add(long nowMs, String id, long amount) {
+        add(nowMs, new String[] {id}, new long[] {amount});
+    }
+
+    private void add(long nowMs, String id, long amount, String otherId, long otherAmount) {
+        add(nowMs, new String[] {id, otherId}, new long[] {amount, otherAmount});
+    }
+
+    /** Adds {@code amounts[i]} to the current bucket of counter {@code ids[i]}, all in one round trip. */
+    private void add(long nowMs, String[] ids, long[] amounts) {
         // the TTL counts from the bucket's start, so a bucket disappears 24 h after it began
         long ttlMs = Math.max(1, bucketOf(nowMs) + EXPIRY_MS - nowMs);
-        redis.pexpire(key, ttlMs);
+        List<Response<?>> answers = new ArrayList<>(2 * ids.length);
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (int i = 0; i < ids.length; i++) {
+                String key = bucketKey(ids[i], nowMs);
+                answers.add(pipeline.incrBy(key, amounts[i]));
+                answers.add(pipeline.pexpire(key, ttlMs));
+            }
+            pipeline.sync();
+        }
+        // a command Redis refused (e.g. a key holding another type) throws here, as a single call would
+        answers.forEach(Response::get);
     }
 
     /**

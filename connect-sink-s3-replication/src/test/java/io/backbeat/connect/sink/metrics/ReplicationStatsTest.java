@@ -5,11 +5,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.net.URI;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReplicationStatsTest {
@@ -42,8 +44,10 @@ class ReplicationStatsTest {
         assertEquals("2", redis.get("east:bb:crr:opsdone:requests:" + bucket));
         assertEquals("150", redis.get("east:bb:crr:bytesdone:requests:" + bucket));
         assertEquals("1", redis.get("east:bb:crr:opsfail:requests:" + bucket));
-        long ttl = redis.pttl("east:bb:crr:opsdone:requests:" + bucket);
-        assertTrue(ttl > 0 && ttl <= ReplicationStats.EXPIRY_MS, "ttl " + ttl);
+        for (String counter : List.of("opsdone", "bytesdone", "opsfail", "bytesfail")) {
+            long ttl = redis.pttl("east:bb:crr:" + counter + ":requests:" + bucket);
+            assertTrue(ttl > 0 && ttl <= ReplicationStats.EXPIRY_MS, counter + " ttl " + ttl);
+        }
 
         long[] ops = stats.buckets(ReplicationStats.siteId("east", ReplicationStats.OPS_DONE), t + ReplicationStats.INTERVAL_MS);
         assertEquals(ReplicationStats.BUCKETS, ops.length);
@@ -66,5 +70,14 @@ class ReplicationStatsTest {
         assertEquals("400", redis.get("a:bkt:dir/k:1:v1:bb:crr:object:bytes:requests:" + ReplicationStats.bucketOf(t)));
         assertEquals(200, stats.buckets(ReplicationStats.objectId("a", "bkt", "dir/k:1", "v1",
                 ReplicationStats.OBJECT_BYTES_DONE), t)[0]);
+    }
+
+    @Test
+    void aCounterRedisRefusesIsAnErrorNotASilentSkip() {
+        ReplicationStats stats = new ReplicationStats(redis);
+        long t = 1_900_000_000_000L;
+        // a key of another type under the counter's name: INCRBY answers WRONGTYPE among the pipelined replies
+        redis.lpush("west:bb:crr:bytesdone:requests:" + ReplicationStats.bucketOf(t), "not a counter");
+        assertThrows(JedisDataException.class, () -> stats.recordDone("west", 10, t));
     }
 }

@@ -61,41 +61,37 @@ public final class ReplicationStats {
 
     /** A replication to {@code site} completed. */
     public void recordDone(String site, long bytes, long nowMs) {
-        add(nowMs, siteId(site, OPS_DONE), 1, siteId(site, BYTES_DONE), bytes);
+        add(nowMs, new Count(siteId(site, OPS_DONE), 1), new Count(siteId(site, BYTES_DONE), bytes));
     }
 
     /** A replication to {@code site} failed for good. */
     public void recordFailed(String site, long bytes, long nowMs) {
-        add(nowMs, siteId(site, OPS_FAIL), 1, siteId(site, BYTES_FAIL), bytes);
+        add(nowMs, new Count(siteId(site, OPS_FAIL), 1), new Count(siteId(site, BYTES_FAIL), bytes));
     }
 
     /** A copy of an object version to {@code site} starts; {@code size} is what it will transfer. */
     public void recordObjectStarted(String site, String bucket, String key, String versionId, long size, long nowMs) {
-        add(nowMs, objectId(site, bucket, key, versionId, OBJECT_BYTES), size);
+        add(nowMs, new Count(objectId(site, bucket, key, versionId, OBJECT_BYTES), size));
     }
 
     /** {@code bytes} more of an object version were written to {@code site} (one part, or the whole object). */
     public void recordObjectBytes(String site, String bucket, String key, String versionId, long bytes, long nowMs) {
-        add(nowMs, objectId(site, bucket, key, versionId, OBJECT_BYTES_DONE), bytes);
+        add(nowMs, new Count(objectId(site, bucket, key, versionId, OBJECT_BYTES_DONE), bytes));
     }
 
-    private void add(long nowMs, String id, long amount) {
-        add(nowMs, new String[] {id}, new long[] {amount});
+    /** An amount to add to a counter. */
+    private record Count(String id, long amount) {
     }
 
-    private void add(long nowMs, String id, long amount, String otherId, long otherAmount) {
-        add(nowMs, new String[] {id, otherId}, new long[] {amount, otherAmount});
-    }
-
-    /** Adds {@code amounts[i]} to the current bucket of counter {@code ids[i]}, all in one round trip. */
-    private void add(long nowMs, String[] ids, long[] amounts) {
+    /** Adds each count to the current bucket of its counter, all in one round trip. */
+    private void add(long nowMs, Count... counts) {
         // the TTL counts from the bucket's start, so a bucket disappears 24 h after it began
         long ttlMs = Math.max(1, bucketOf(nowMs) + EXPIRY_MS - nowMs);
-        List<Response<?>> answers = new ArrayList<>(2 * ids.length);
+        List<Response<?>> answers = new ArrayList<>(2 * counts.length);
         try (AbstractPipeline pipeline = redis.pipelined()) {
-            for (int i = 0; i < ids.length; i++) {
-                String key = bucketKey(ids[i], nowMs);
-                answers.add(pipeline.incrBy(key, amounts[i]));
+            for (Count c : counts) {
+                String key = bucketKey(c.id(), nowMs);
+                answers.add(pipeline.incrBy(key, c.amount()));
                 answers.add(pipeline.pexpire(key, ttlMs));
             }
             pipeline.sync();

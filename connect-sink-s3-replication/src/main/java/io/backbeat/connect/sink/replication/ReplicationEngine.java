@@ -391,8 +391,11 @@ public final class ReplicationEngine implements AutoCloseable {
         workers.shutdownNow();
         bookkeeping.shutdownNow();
         try {
-            if (!workers.awaitTermination(30, TimeUnit.SECONDS) || !bookkeeping.awaitTermination(5, TimeUnit.SECONDS)) {
+            if (!workers.awaitTermination(30, TimeUnit.SECONDS)) {
                 LOG.warn("replication workers of site {} did not stop within 30 s", processor.site());
+            }
+            if (!bookkeeping.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("bookkeeping threads of site {} did not stop within 5 s", processor.site());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -19,6 +19,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import org.apache.kafka.connect.util.clusters.WorkerHandle;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.backbeat.connect.sandbox.ConnectorConfigFile;
@@ -30,6 +32,7 @@ import io.backbeat.connect.sandbox.SandboxVariables;
 import io.backbeat.connect.sandbox.Workload;
 import io.backbeat.connect.testbed.Await;
 import io.backbeat.connect.testbed.ceph.CephRgw;
+import io.backbeat.connect.testbed.kafka.WorkerProcess;
 import io.backbeat.connect.testbed.s3.S3Endpoint;
 
 import software.amazon.awssdk.services.s3.S3Client;
@@ -73,6 +76,8 @@ public final class BenchStack implements AutoCloseable {
     private final S3Endpoint destination;
     private final String destinationName;
     private final Path root;
+    /** The worker JVM every connector runs in, when they were moved out of this one; else null. */
+    private WorkerProcess workerJvm;
 
     private BenchStack(SandboxStack stack, CephRgw ceph, S3Endpoint destination, String destinationName, Path root) {
         this.stack = stack;
@@ -80,6 +85,46 @@ public final class BenchStack implements AutoCloseable {
         this.destination = destination;
         this.destinationName = destinationName;
         this.root = root;
+    }
+
+    /** The class path for a worker JVM: ours, unless we run inside Maven (exec:java). */
+    static String workerClassPath() throws IOException {
+        String cp = System.getProperty("java.class.path");
+        if (cp.contains("plexus-classworlds")) {
+            Path bench = projectRoot().resolve("bench/target");
+            return bench.resolve("classes") + java.io.File.pathSeparator
+                    + Files.readString(bench.resolve("bench.classpath")).trim();
+        }
+        return cp;
+    }
+
+    /**
+     * Moves the Connect workers out of this JVM, as they run in production: one worker in a JVM of its own joins
+     * (the same worker settings, {@code jvmOptions}), the in-process workers leave, and the connectors are then
+     * deployed there. Call before {@link #deploy}. The worker's CPU is accounted by {@link CpuAccount}.
+     */
+    public WorkerProcess moveWorkersToOwnJvm(List<String> jvmOptions, Consumer<String> say) throws IOException {
+        workerJvm = stack.connect().startWorkerProcess(Duration.ofMinutes(3), jvmOptions, workerClassPath());
+        for (WorkerHandle h : List.copyOf(stack.connect().embedded().workers())) {
+            stack.connect().removeWorker(h);
+        }
+        CpuAccount.watch(workerJvm.pid());
+        say.accept("Connect: one worker in a JVM of its own (pid " + workerJvm.pid() + ", " + String.join(" ",
+                jvmOptions) + ", " + workerJvm.url() + "); the in-process workers left");
+        return workerJvm;
+    }
+
+    /**
+     * {@code --workers in-process|own-jvm}: where the Connect workers run. {@code own-jvm}: one worker JVM with a
+     * fixed 1 GiB heap and the JVM's default collector and compilers, as a production worker
+     * ({@link #moveWorkersToOwnJvm}).
+     */
+    void placeWorkers(String where, Consumer<String> say) throws IOException {
+        switch (where) {
+            case "in-process" -> { }
+            case "own-jvm" -> moveWorkersToOwnJvm(List.of("-Xms1g", "-Xmx1g"), say);
+            default -> throw new IllegalArgumentException("--workers must be in-process or own-jvm, got " + where);
+        }
     }
 
     /** The project root and the plugin path, as run-bench.sh / exec:java set them. */
@@ -149,6 +194,10 @@ public final class BenchStack implements AutoCloseable {
      * the source connector has pinned its start position.
      */
     public void deploy(Map<String, String> siteOverrides, Consumer<String> say) {
+        if (workerJvm != null) {
+            deployResolved(workerJvm.url(), siteOverrides, say);
+            return;
+        }
         Path configs = root.resolve("connector-configs");
         ConnectorConfigFile source = ConnectorConfigFile.read(configs.resolve(SOURCE_CONNECTOR + ".json"));
         ConnectorConfigFile site = ConnectorConfigFile.read(configs.resolve(SITE_CONNECTOR + ".json"));
@@ -166,7 +215,7 @@ public final class BenchStack implements AutoCloseable {
      * Like {@link #deploy} but posts the connectors, with every {@code ${env:...}} resolved, to the worker at
      * {@code restBase} (a worker in another JVM cannot see the sandbox's variables).
      */
-    public void deployResolved(URI restBase, Map<String, String> siteOverrides, Consumer<String> say) {
+    private void deployResolved(URI restBase, Map<String, String> siteOverrides, Consumer<String> say) {
         Path configs = root.resolve("connector-configs");
         for (String name : List.of(SOURCE_CONNECTOR, SITE_CONNECTOR)) {
             ConnectorConfigFile file = ConnectorConfigFile.read(configs.resolve(name + ".json"));
@@ -258,7 +307,7 @@ public final class BenchStack implements AutoCloseable {
     }
 
     private String send(String method, String path) {
-        URI uri = stack.rest().base().resolve(path);
+        URI uri = (workerJvm != null ? workerJvm.url() : stack.rest().base()).resolve(path);
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
                     .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
@@ -282,7 +331,24 @@ public final class BenchStack implements AutoCloseable {
         if (round == 1) {
             return MEASURED;
         }
-        Buckets b = new Buckets(BUCKET + "-" + round, DESTINATION_BUCKET + "-" + round, BASELINE_BUCKET + "-" + round);
+        return created(new Buckets(BUCKET + "-" + round, DESTINATION_BUCKET + "-" + round,
+                BASELINE_BUCKET + "-" + round));
+    }
+
+    /**
+     * The buckets of warm-up round {@code round}: {@link #WARM_UP} for the first, new ones for the others (a long
+     * warm-up in one bucket would slow down as S3Mock's bucket fills).
+     */
+    public Buckets warmUp(int round) {
+        if (round == 1) {
+            return WARM_UP;
+        }
+        String name = WARM_UP.source() + "-" + round;
+        return created(new Buckets(name, name + "-replicas", name + "-baseline"));
+    }
+
+    /** Creates a phase's buckets: the replicated source bucket and the destination's. */
+    private Buckets created(Buckets b) {
         createDestinationBuckets(b);
         try (S3Client src = stack.newSourceClient()) {
             Workload.createBucket(src, b.source(), b.replicas(), List.of(SITE));

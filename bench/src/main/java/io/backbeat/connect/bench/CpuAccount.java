@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 
 /**
  * CPU time spent in a phase of a benchmark, in total and per component of the stack (every component runs in
- * this JVM, except a Ceph destination). Per component = the summed CPU time of its threads, told apart by name.
+ * this JVM, except a Ceph destination and a {@linkplain #watch watched} worker JVM). Per component = the summed CPU
+ * time of its threads, told apart by name.
  *
  * <p>Why not a sampling profiler for this: on a saturated machine a sampler counts threads that wait for a core
  * as running, so the phase with more runnable threads looks costlier than it is. Thread CPU time does not.
@@ -47,6 +48,9 @@ final class CpuAccount {
     }
 
     private static final Path TASKS = Path.of("/proc/self/task");
+    /** Other JVMs whose CPU counts (a worker moved out of this one), by pid. */
+    private static final java.util.Set<Long> WATCHED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final String WORKER = "worker JVM: ";
     /** Linux reports thread CPU in clock ticks of 10 ms (USER_HZ = 100 on every Linux the JDK supports). */
     private static final long NANOS_PER_TICK = 10_000_000L;
 
@@ -70,7 +74,16 @@ final class CpuAccount {
             by.merge(component(info.getThreadName()), cpu, Long::sum);
         }
         addJvmThreads(by);
-        return new Snapshot(processCpuNanos(), by, System.nanoTime());
+        long process = processCpuNanos();
+        for (long pid : WATCHED) {
+            process += addWorkerThreads(pid, by);
+        }
+        return new Snapshot(process, by, System.nanoTime());
+    }
+
+    /** Counts the CPU of another JVM too, from now on (Linux /proc). */
+    static void watch(long pid) {
+        WATCHED.add(pid);
     }
 
     /**
@@ -125,6 +138,47 @@ final class CpuAccount {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + TASKS, e);
         }
+    }
+
+    /**
+     * A watched worker JVM's threads by their native names (15 characters): its compilers, its collector, the
+     * sink's copy threads, and the rest (Connect, the tasks, their clients). Returns the process's CPU nanoseconds,
+     * 0 once it is gone.
+     */
+    private static long addWorkerThreads(long pid, Map<String, Long> by) {
+        Path proc = Path.of("/proc", Long.toString(pid));
+        long total;
+        try {
+            total = ticks(Files.readString(proc.resolve("stat"))) * NANOS_PER_TICK;
+        } catch (IOException e) {
+            return 0;
+        }
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(proc.resolve("task"))) {
+            for (Path task : tasks) {
+                try {
+                    String comm = Files.readString(task.resolve("comm")).strip();
+                    long nanos = ticks(Files.readString(task.resolve("stat"))) * NANOS_PER_TICK;
+                    by.merge(WORKER + workerComponent(comm), nanos, Long::sum);
+                } catch (IOException e) {
+                    // the thread ended while we looked: the process total still has it
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return total;
+    }
+
+    private static String workerComponent(String comm) {
+        for (Map.Entry<String, String[]> c : JVM_THREADS.entrySet()) {
+            for (String prefix : c.getValue()) {
+                if (comm.startsWith(prefix)) {
+                    return c.getKey().substring("JVM: ".length());
+                }
+            }
+        }
+        return comm.startsWith("replication-") ? "replication sink (our workers: metadata read, GET, PUT)"
+                : "Connect, the tasks and their Kafka clients";
     }
 
     /** utime + stime of a /proc stat line (fields 14 and 15; the name in parentheses may hold spaces). */

@@ -16,15 +16,16 @@ public final class LargeObjectsBench {
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = BenchStack.args(argv, Map.of("objects", "16", "size-mib", "64", "part-mib", "16",
-                "destination", "s3mock", "writers", "4", "site-config", "", "rounds", "3"));
+                "destination", "s3mock", "writers", "4", "site-config", "", "rounds", "3", "warm-up-rounds", "1", "workers", "in-process"));
         Consumer<String> say = BenchStack.console();
         say.accept(BenchStack.machine());
         int objects = Integer.parseInt(a.get("objects"));
         long size = Long.parseLong(a.get("size-mib")) * ThroughputBench.MIB;
         int code = 0;
         try (BenchStack bench = BenchStack.start(a.get("destination"), 2, say)) {
-            List<ThroughputBench.Outcome> o = ThroughputBench.run(bench,
-                    Integer.parseInt(a.get("rounds")), objects, size,
+            bench.placeWorkers(a.get("workers"), say);
+            List<ThroughputBench.Outcome> o = ThroughputBench.run(bench, Integer.parseInt(a.get("rounds")), objects,
+                    Integer.parseInt(a.get("warm-up-rounds")), size,
                     Long.parseLong(a.get("part-mib")) * ThroughputBench.MIB, Integer.parseInt(a.get("writers")),
                     BenchStack.overrides(a.get("site-config")), true, true, say);
             ThroughputBench.report(say, "large objects: " + objects + " x " + ThroughputBench.human(size)

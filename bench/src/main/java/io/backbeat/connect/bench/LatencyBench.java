@@ -36,7 +36,7 @@ public final class LatencyBench {
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = BenchStack.args(argv, Map.of("rate", "50", "seconds", "60", "destination", "s3mock",
-                "size-kib", "4", "warm-up", "2000", "redis", "false"));
+                "size-kib", "4", "warm-up", "2000", "redis", "false", "workers", "in-process"));
         Consumer<String> say = BenchStack.console();
         say.accept(BenchStack.machine());
         int rate = Integer.parseInt(a.get("rate"));
@@ -44,6 +44,7 @@ public final class LatencyBench {
         int size = Integer.parseInt(a.get("size-kib")) * 1024;
         int code = 0;
         try (BenchStack bench = BenchStack.start(a.get("destination"), 2, Boolean.parseBoolean(a.get("redis")), say)) {
+            bench.placeWorkers(a.get("workers"), say);
             bench.deploy(Map.of(), say);
             ConcurrentLinkedQueue<Written> written = new ConcurrentLinkedQueue<>();
             AtomicInteger errors = new AtomicInteger();
@@ -53,7 +54,7 @@ public final class LatencyBench {
             new java.util.Random(1).nextBytes(data);
             try (S3Client src = bench.sandbox().newSourceClient(); ReplicationMonitor status = bench.monitor()) {
                 ThroughputBench.warmUp(bench, status, new ThroughputBench.Phase(Integer.parseInt(a.get("warm-up")), size,
-                        0, 16, BenchStack.sinkConcurrency(Map.of()), false), say);
+                        0, 16, BenchStack.sinkConcurrency(Map.of()), false), BenchStack.WARM_UP, say);
                 // the warm-up leaves seconds of queued compilation: let it finish before the clock starts
                 Jit.settle("the steady load", say);
                 // the clock only starts writes; a fixed-rate task never overlaps itself, so a write that takes

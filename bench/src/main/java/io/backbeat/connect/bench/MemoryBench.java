@@ -1,29 +1,18 @@
 package io.backbeat.connect.bench;
 
 import java.io.IOException;
-import java.io.Writer;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.apache.kafka.connect.util.clusters.WorkerHandle;
-
 import io.backbeat.connect.sandbox.ReplicationMonitor;
 import io.backbeat.connect.sandbox.ReplicationMonitor.Target;
-import io.backbeat.connect.testbed.Await;
+import io.backbeat.connect.testbed.kafka.WorkerProcess;
 
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -46,46 +35,14 @@ public final class MemoryBench {
         say.accept(BenchStack.machine());
         long size = Long.parseLong(a.get("size-mib")) * ThroughputBench.MIB;
         int code = 0;
-        Process worker = null;
         Path dir = Files.createTempDirectory("bench-memory-worker");
         Path gcLog = dir.resolve("gc.log");
         try (BenchStack bench = BenchStack.start(a.get("destination"), 1, say)) {
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
-            Properties props = new Properties();
-            props.putAll(bench.sandbox().connect().workerProps());
-            props.put("listeners", "HTTP://localhost:" + port);
-            Path config = dir.resolve("worker.properties");
-            try (Writer out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
-                props.store(out, "memory benchmark worker");
-            }
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Xmx" + a.get("xmx"), "-Xlog:gc:file=" + gcLog, "-cp", classPath(),
-                    "org.apache.kafka.connect.cli.ConnectDistributed", config.toString()));
-            worker = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("worker.log")
-                    .toFile()).start();
-            URI rest = URI.create("http://localhost:" + port + "/");
-            Process w = worker;
-            HttpClient http = HttpClient.newHttpClient();
-            Await.until(Duration.ofMinutes(3), "the -Xmx" + a.get("xmx") + " worker to serve REST", () -> {
-                if (!w.isAlive()) {
-                    throw new IllegalStateException("worker exited: " + Files.readString(dir.resolve("worker.log")));
-                }
-                try {
-                    return http.send(HttpRequest.newBuilder(rest.resolve("connectors")).GET().build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-                } catch (IOException e) {
-                    return false;
-                }
-            });
-            // the in-process worker leaves: every task runs in the -Xmx worker
-            for (WorkerHandle h : List.copyOf(bench.sandbox().connect().embedded().workers())) {
-                bench.sandbox().connect().removeWorker(h);
-            }
-            say.accept("worker JVM -Xmx" + a.get("xmx") + " (pid " + worker.pid() + ") is the only worker; GC log " + gcLog);
-            bench.deployResolved(rest, Map.of("tasks.max", "1"), say);
+            // every task runs in the -Xmx worker
+            WorkerProcess worker = bench.moveWorkersToOwnJvm(List.of("-Xmx" + a.get("xmx"), "-Xlog:gc:file=" + gcLog),
+                    say);
+            say.accept("GC log " + gcLog);
+            bench.deploy(Map.of("tasks.max", "1"), say);
             try (ReplicationMonitor status = bench.monitor()) {
                 long t0 = System.nanoTime();
                 try (S3Client src = bench.sandbox().newSourceClient()) {
@@ -111,10 +68,6 @@ public final class MemoryBench {
             say.accept("FAILED: " + e);
             e.printStackTrace();
             code = 1;
-        } finally {
-            if (worker != null) {
-                worker.destroyForcibly();
-            }
         }
         say.accept(BenchStack.machine());
         System.exit(code);
@@ -134,16 +87,5 @@ public final class MemoryBench {
             }
         }
         return new long[] {peak, capacity, n};
-    }
-
-    /** The class path for the worker JVM: ours, unless we run inside Maven (exec:java). */
-    private static String classPath() throws IOException {
-        String cp = System.getProperty("java.class.path");
-        if (cp.contains("plexus-classworlds")) {
-            Path bench = BenchStack.projectRoot().resolve("bench/target");
-            return bench.resolve("classes") + java.io.File.pathSeparator
-                    + Files.readString(bench.resolve("bench.classpath")).trim();
-        }
-        return cp;
     }
 }

@@ -15,15 +15,16 @@ public final class SmallObjectsBench {
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = BenchStack.args(argv, Map.of("objects", "2000", "size-kib", "4", "destination",
-                "s3mock", "writers", "16", "site-config", "", "rounds", "3", "redis", "false"));
+                "s3mock", "writers", "16", "site-config", "", "rounds", "3", "warm-up-rounds", "1", "redis", "false", "workers", "in-process"));
         Consumer<String> say = BenchStack.console();
         say.accept(BenchStack.machine());
         int objects = Integer.parseInt(a.get("objects"));
         long size = Long.parseLong(a.get("size-kib")) * 1024;
         int code = 0;
         try (BenchStack bench = BenchStack.start(a.get("destination"), 2, Boolean.parseBoolean(a.get("redis")), say)) {
-            List<ThroughputBench.Outcome> o = ThroughputBench.run(bench,
-                    Integer.parseInt(a.get("rounds")), objects, size, 0, Integer.parseInt(a.get("writers")),
+            bench.placeWorkers(a.get("workers"), say);
+            List<ThroughputBench.Outcome> o = ThroughputBench.run(bench, Integer.parseInt(a.get("rounds")), objects,
+                    Integer.parseInt(a.get("warm-up-rounds")), size, 0, Integer.parseInt(a.get("writers")),
                     BenchStack.overrides(a.get("site-config")), false, false, say);
             ThroughputBench.report(say, "small objects: " + objects + " x " + ThroughputBench.human(size) + " -> "
                     + bench.destinationName(), o, "objects/s", 0.8, false);

@@ -226,8 +226,14 @@ public final class ConnectCluster implements AutoCloseable {
      * crashed machine. Takes a few seconds more than {@link #addWorker()}.
      */
     public WorkerProcess startWorkerProcess(Duration timeout) {
+        // under Surefire this is a manifest-only jar whose Class-Path lists the test class path: it works here too
+        return startWorkerProcess(timeout, WorkerProcess.TEST_JVM_OPTIONS, System.getProperty("java.class.path"));
+    }
+
+    /** {@link #startWorkerProcess(Duration)} with JVM options and a class path of the caller's choosing. */
+    public WorkerProcess startWorkerProcess(Duration timeout, List<String> jvmOptions, String classPath) {
         WorkerProcess process = WorkerProcess.start(name + "-process-" + (processes.size() + 1), workerProps(),
-                LocalPorts.free(), timeout);
+                LocalPorts.free(), jvmOptions, classPath, timeout);
         processes.add(process);
         return process;
     }

@@ -23,9 +23,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * A distributed Connect worker in its own JVM ({@code ConnectDistributed} with a properties file), started from
  * the test's own class path. It exists so that a test can kill a worker the hard way ({@link #kill()}, SIGKILL):
- * an in-JVM worker can only be stopped gracefully, which makes it leave the group at once.
+ * an in-JVM worker can only be stopped gracefully, which makes it leave the group at once; and so that a
+ * benchmark can run the workers apart from the test bed, as in production.
  */
 public final class WorkerProcess {
+
+    /**
+     * The JVM options of a short-lived test worker: C1 only and the serial collector cut start-up CPU on a 2-core
+     * machine.
+     */
+    public static final List<String> TEST_JVM_OPTIONS = List.of("-Xmx512m", "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC");
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
@@ -41,7 +49,12 @@ public final class WorkerProcess {
         this.directory = directory;
     }
 
-    static WorkerProcess start(String name, Map<String, String> workerProps, int restPort, Duration timeout) {
+    /**
+     * @param jvmOptions options before the main class ({@link #TEST_JVM_OPTIONS} for a test worker)
+     * @param classPath  the worker's class path
+     */
+    static WorkerProcess start(String name, Map<String, String> workerProps, int restPort, List<String> jvmOptions,
+            String classPath, Duration timeout) {
         Path directory;
         Path config;
         try {
@@ -59,13 +72,9 @@ public final class WorkerProcess {
         Path log = directory.resolve("worker.log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx512m");
-        // a short-lived test worker: C1 only and the serial collector cut start-up CPU on a 2-core machine
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-XX:+UseSerialGC");
+        command.addAll(jvmOptions);
         command.add("-cp");
-        // under Surefire this is a manifest-only jar whose Class-Path lists the test class path: it works here too
-        command.add(System.getProperty("java.class.path"));
+        command.add(classPath);
         command.add("org.apache.kafka.connect.cli.ConnectDistributed");
         command.add(config.toString());
         Process process;
@@ -111,6 +120,11 @@ public final class WorkerProcess {
     /** The id Connect reports for this worker in status responses. */
     public String workerId() {
         return ConnectCluster.workerId(url());
+    }
+
+    /** The operating system's id of the worker's JVM. */
+    public long pid() {
+        return process.pid();
     }
 
     public boolean isAlive() {

@@ -117,24 +117,13 @@ final class CpuAccount {
         if (!Files.isDirectory(TASKS)) {
             return;
         }
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
-            for (Path task : tasks) {
-                String comm;
-                String stat;
-                try {
-                    comm = Files.readString(task.resolve("comm")).strip();
-                    stat = Files.readString(task.resolve("stat"));
-                } catch (IOException e) {
-                    continue; // the thread ended while we looked
+        try {
+            threads(TASKS, (comm, nanos) -> {
+                String jvm = jvmComponent(comm);
+                if (jvm != null) {
+                    by.merge(jvm, nanos, Long::sum);
                 }
-                for (Map.Entry<String, String[]> c : JVM_THREADS.entrySet()) {
-                    for (String prefix : c.getValue()) {
-                        if (comm.startsWith(prefix)) {
-                            by.merge(c.getKey(), ticks(stat) * NANOS_PER_TICK, Long::sum);
-                        }
-                    }
-                }
-            }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + TASKS, e);
         }
@@ -147,38 +136,51 @@ final class CpuAccount {
      */
     private static long addWorkerThreads(long pid, Map<String, Long> by) {
         Path proc = Path.of("/proc", Long.toString(pid));
-        long total;
         try {
-            total = ticks(Files.readString(proc.resolve("stat"))) * NANOS_PER_TICK;
+            long total = ticks(Files.readString(proc.resolve("stat"))) * NANOS_PER_TICK;
+            threads(proc.resolve("task"), (comm, nanos) -> by.merge(WORKER + workerComponent(comm), nanos, Long::sum));
+            return total;
         } catch (IOException e) {
             return 0;
         }
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(proc.resolve("task"))) {
-            for (Path task : tasks) {
-                try {
-                    String comm = Files.readString(task.resolve("comm")).strip();
-                    long nanos = ticks(Files.readString(task.resolve("stat"))) * NANOS_PER_TICK;
-                    by.merge(WORKER + workerComponent(comm), nanos, Long::sum);
-                } catch (IOException e) {
-                    // the thread ended while we looked: the process total still has it
-                }
-            }
-        } catch (IOException e) {
-            return 0;
-        }
-        return total;
     }
 
     private static String workerComponent(String comm) {
-        for (Map.Entry<String, String[]> c : JVM_THREADS.entrySet()) {
-            for (String prefix : c.getValue()) {
-                if (comm.startsWith(prefix)) {
-                    return c.getKey().substring("JVM: ".length());
-                }
-            }
+        String jvm = jvmComponent(comm);
+        if (jvm != null) {
+            return jvm.substring("JVM: ".length());
         }
         return comm.startsWith("replication-") ? "replication sink (our workers: metadata read, GET, PUT)"
                 : "Connect, the tasks and their Kafka clients";
+    }
+
+    /** The JVM's own component a native thread name belongs to ({@link #JVM_THREADS}), or null. */
+    private static String jvmComponent(String comm) {
+        for (Map.Entry<String, String[]> c : JVM_THREADS.entrySet()) {
+            for (String prefix : c.getValue()) {
+                if (comm.startsWith(prefix)) {
+                    return c.getKey();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Each thread of a process's /proc {@code task} directory: its native name and CPU nanoseconds. */
+    private static void threads(Path tasks, java.util.function.BiConsumer<String, Long> each) throws IOException {
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(tasks)) {
+            for (Path task : dir) {
+                String comm;
+                String stat;
+                try {
+                    comm = Files.readString(task.resolve("comm")).strip();
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // the thread ended while we looked: the process total still has it
+                }
+                each.accept(comm, ticks(stat) * NANOS_PER_TICK);
+            }
+        }
     }
 
     /** utime + stime of a /proc stat line (fields 14 and 15; the name in parentheses may hold spaces). */

@@ -108,6 +108,7 @@ final class ThroughputBench {
         say.accept("the source connector put " + (entries[0] - entriesBefore) + " entries into "
                 + SandboxStack.METADATA_LOG_TOPIC + "; resuming " + BenchStack.SITE_CONNECTOR);
         Jit.settle("ours", say);
+        Map<String, Long> requestsAtResume = BrokerRequests.now();
         CpuAccount.Snapshot cpuAtResume = CpuAccount.now();
         long resumedMs = System.currentTimeMillis();
         bench.resume(BenchStack.SITE_CONNECTOR);
@@ -126,6 +127,7 @@ final class ThroughputBench {
         say.accept(String.format("ours:     first version written to the destination %d ms after the resume",
                 firstWrittenMs - resumedMs));
         say.accept("ours, " + CpuAccount.between(cpuAtResume, cpuAtEnd, p.objects(), "object"));
+        say.accept("ours, " + BrokerRequests.between(requestsAtResume, BrokerRequests.now(), p.objects(), "object"));
 
         Jit.settle("the baseline", say);
         Baseline run = baselineCopy(bench, buckets, versions, p.threads());

@@ -15,7 +15,8 @@ public final class SmallObjectsBench {
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = BenchStack.args(argv, Map.of("objects", "2000", "size-kib", "4", "destination",
-                "s3mock", "writers", "16", "site-config", "", "rounds", "3", "warm-up-rounds", "1", "redis", "false", "workers", "in-process"));
+                "s3mock", "writers", "16", "site-config", "", "rounds", "3", "warm-up-rounds", "1", "redis", "false",
+                "workers", "in-process"));
         Consumer<String> say = BenchStack.console();
         say.accept(BenchStack.machine());
         int objects = Integer.parseInt(a.get("objects"));

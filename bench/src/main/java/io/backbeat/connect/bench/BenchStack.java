@@ -195,7 +195,7 @@ public final class BenchStack implements AutoCloseable {
      */
     public void deploy(Map<String, String> siteOverrides, Consumer<String> say) {
         if (workerJvm != null) {
-            deployResolved(workerJvm.url(), siteOverrides, say);
+            deployResolved(siteOverrides, say);
             return;
         }
         Path configs = root.resolve("connector-configs");
@@ -212,10 +212,11 @@ public final class BenchStack implements AutoCloseable {
     }
 
     /**
-     * Like {@link #deploy} but posts the connectors, with every {@code ${env:...}} resolved, to the worker at
-     * {@code restBase} (a worker in another JVM cannot see the sandbox's variables).
+     * Like {@link #deploy} but posts the connectors, with every {@code ${env:...}} resolved, to the worker JVM (it
+     * cannot see the sandbox's variables).
      */
-    private void deployResolved(URI restBase, Map<String, String> siteOverrides, Consumer<String> say) {
+    private void deployResolved(Map<String, String> siteOverrides, Consumer<String> say) {
+        URI restBase = restBase();
         Path configs = root.resolve("connector-configs");
         for (String name : List.of(SOURCE_CONNECTOR, SITE_CONNECTOR)) {
             ConnectorConfigFile file = ConnectorConfigFile.read(configs.resolve(name + ".json"));
@@ -306,8 +307,13 @@ public final class BenchStack implements AutoCloseable {
         }
     }
 
+    /** The REST API of the workers: the worker JVM's once they moved there, else the in-process cluster's. */
+    private URI restBase() {
+        return workerJvm != null ? workerJvm.url() : stack.rest().base();
+    }
+
     private String send(String method, String path) {
-        URI uri = (workerJvm != null ? workerJvm.url() : stack.rest().base()).resolve(path);
+        URI uri = restBase().resolve(path);
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
                     .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());

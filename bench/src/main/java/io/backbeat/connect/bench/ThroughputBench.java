@@ -119,8 +119,8 @@ final class ThroughputBench {
         long duplicates = status.duplicates(targets);
         say.accept(String.format("ours:     %d versions COMPLETED in %.2f s -> %.2f %s (duplicate copies: %d)",
                 targets.size(), oursSeconds, ours, p.unit(), duplicates));
-        // the part of ours that is Connect's reaction to the resume (the connector's state goes through the config
-        // topic; the task then resumes its partitions and fetches), not copying: a fixed cost per measured phase
+        // for small objects, the part of ours that is Connect's reaction to the resume (the state goes through the
+        // config topic; the task then resumes its partitions and fetches); for large ones, the first whole copy
         long firstWrittenMs = targets.stream().map(status::firstCompletion).flatMap(java.util.Optional::stream)
                 .mapToLong(c -> c.event().replicatedTimeMs() == null ? c.observedMs() : c.event().replicatedTimeMs())
                 .min().orElse(lastMs);

@@ -1,5 +1,6 @@
 package io.backbeat.connect.sink.replication;
 
+import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,6 +64,9 @@ public final class ObjectReplicator {
     public static final String REPLICATION_STATUS_META = "scal-replication-status";
     public static final String SOURCE_VERSION_META = "scal-version-id";
     public static final String REPLICA = "REPLICA";
+
+    /** Reads from the source's socket gathered to this size (bodies larger than it only). */
+    private static final int SOURCE_READ_BYTES = 64 * 1024;
 
     private static final Pattern PLAIN_MD5 = Pattern.compile("[0-9a-fA-F]{32}");
     private static final Pattern HEADER_SAFE_TAG = Pattern.compile("[A-Za-z0-9_.~-]*");
@@ -518,7 +522,9 @@ public final class ObjectReplicator {
                 sourceError = ReplicationFailure.permanent("SrcObjectSizeMismatch", Side.SOURCE, e.getMessage());
                 throw e;
             }
-            counting = new CountingStream(current);
+            // HttpClient reads a body 4 KiB at a time, each read a receive from the source's socket of its own
+            counting = new CountingStream(expected > SOURCE_READ_BYTES
+                    ? new BufferedInputStream(current, SOURCE_READ_BYTES) : current);
             return counting;
         }
 

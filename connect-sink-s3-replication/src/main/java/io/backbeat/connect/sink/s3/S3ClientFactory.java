@@ -6,13 +6,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
+import org.apache.http.conn.ssl.NoopHostnameVerifier;
+import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
 import org.apache.kafka.common.config.ConfigException;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -24,8 +29,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.SdkHttpConfigurationOption;
-import software.amazon.awssdk.http.TlsTrustManagersProvider;
+import software.amazon.awssdk.http.SystemPropertyTlsKeyManagersProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -40,10 +44,10 @@ import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.StsClientBuilder;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
-import software.amazon.awssdk.utils.AttributeMap;
 
 /**
- * The one place that builds S3 clients: a synchronous {@link S3Client} over the Apache HTTP client.
+ * The one place that builds S3 clients: a synchronous {@link S3Client} over the Apache HTTP client, its TLS
+ * connections writing full-size records ({@link CoalescingTlsSocketFactory}).
  *
  * <p>Why synchronous: data flows from the source GET's input stream straight into the destination PUT
  * through a small socket buffer, so memory does not depend on object size; parts of a multipart copy
@@ -114,23 +118,48 @@ public final class S3ClientFactory {
     static SdkHttpClient httpClient(S3ClientConfig config) {
         // Apache HttpClient 4: no limit on response header count (an object may carry 100+ user metadata
         // headers; the HttpClient 5 based client refuses more than 100).
-        ApacheHttpClient.Builder builder = ApacheHttpClient.builder()
+        return ApacheHttpClient.builder()
                 .maxConnections(config.maxConnections())
                 .connectionTimeout(config.connectionTimeout())
                 .socketTimeout(config.socketTimeout())
                 .connectionAcquisitionTimeout(Duration.ofMinutes(5))
-                .tcpKeepAlive(true);
-        if (!config.truststoreLocation().isEmpty()) {
-            builder.tlsTrustManagersProvider(trustStore(config));
-        }
-        if (config.trustAll()) {
-            return builder.buildWithDefaults(AttributeMap.builder()
-                    .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, Boolean.TRUE).build());
-        }
-        return builder.build();
+                .tcpKeepAlive(true)
+                .socketFactory(tlsSocketFactory(config))
+                .build();
     }
 
-    private static TlsTrustManagersProvider trustStore(S3ClientConfig config) {
+    /** TLS as the SDK would set it up (the same trust and key managers, host names verified unless trust-all). */
+    private static CoalescingTlsSocketFactory tlsSocketFactory(S3ClientConfig config) {
+        TrustManager[] trust = config.trustAll() ? new TrustManager[] {TRUST_ALL}
+                : config.truststoreLocation().isEmpty() ? null : trustStore(config);
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(SystemPropertyTlsKeyManagersProvider.create().keyManagers(), trust, null);
+            return new CoalescingTlsSocketFactory(context, config.trustAll() ? NoopHostnameVerifier.INSTANCE
+                    : SSLConnectionSocketFactory.getDefaultHostnameVerifier());
+        } catch (GeneralSecurityException e) {
+            throw new ConfigException(config.prefix() + S3ClientConfig.ENDPOINT, config.endpoint(),
+                    "cannot set up TLS: " + e.getMessage());
+        }
+    }
+
+    /** For {@link S3ClientConfig#TRUST_ALL}: test gateways with self-signed certificates. */
+    private static final X509TrustManager TRUST_ALL = new X509TrustManager() {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    };
+
+    private static TrustManager[] trustStore(S3ClientConfig config) {
         String key = config.prefix() + S3ClientConfig.TRUSTSTORE_LOCATION;
         Path path = Path.of(config.truststoreLocation());
         try (InputStream in = Files.newInputStream(path)) {
@@ -138,8 +167,7 @@ public final class S3ClientFactory {
             store.load(in, config.truststorePassword().value().toCharArray());
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(store);
-            TrustManager[] managers = factory.getTrustManagers();
-            return () -> managers;
+            return factory.getTrustManagers();
         } catch (IOException | GeneralSecurityException e) {
             throw new ConfigException(key, config.truststoreLocation(), "cannot load trust store: " + e.getMessage());
         }

@@ -6,11 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.backbeat.connect.testbed.ceph.CephRgw;
 import io.backbeat.connect.testbed.s3.S3Endpoint;
@@ -78,6 +85,34 @@ class UnchunkedUploadCephTest {
                     () -> strict.s3().headBucket(h -> h.bucket(bucket)));
             assertTrue(String.valueOf(e.getMessage()).contains("certification path")
                     || String.valueOf(e.getCause()).contains("certification path"), String.valueOf(e));
+        }
+    }
+
+    @Test
+    void aTrustStoreHoldingTheGatewayCertificateIsTrustedWithHostNamesVerified(@TempDir Path dir) throws Exception {
+        CephRgw rgw = CephRgw.shared();
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        try (InputStream pem = Files.newInputStream(rgw.certificate())) {
+            store.setCertificateEntry("rgw", CertificateFactory.getInstance("X.509").generateCertificate(pem));
+        }
+        Path file = dir.resolve("trust.p12");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            store.store(out, "trust-pass".toCharArray());
+        }
+        Map<String, String> props = new java.util.HashMap<>(props(rgw.httpsEndpoint(), false));
+        props.put(S3ClientConfig.TRUSTSTORE_LOCATION, file.toString());
+        props.put(S3ClientConfig.TRUSTSTORE_PASSWORD, "trust-pass");
+        AtomicInteger opened = new AtomicInteger();
+        assertEquals("br", upload(S3ClientConfig.of("", props), "br", opened).contentEncoding());
+
+        // the same certificate for another host name is refused: the name is checked, not only the signature
+        props.put(S3ClientConfig.ENDPOINT, rgw.httpsEndpointUri().toString().replace("127.0.0.1", "localhost"));
+        try (S3Connection wrongName = S3ClientFactory.connect(S3ClientConfig.of("", props))) {
+            SdkClientException e = assertThrows(SdkClientException.class,
+                    () -> wrongName.s3().headBucket(h -> h.bucket(bucket)));
+            assertTrue(String.valueOf(e.getMessage()).contains("localhost")
+                    || String.valueOf(e.getCause()).contains("localhost"), String.valueOf(e));
         }
     }
 

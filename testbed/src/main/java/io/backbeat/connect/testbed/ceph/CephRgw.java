@@ -265,6 +265,12 @@ public final class CephRgw implements AutoCloseable {
         return URI.create("https://127.0.0.1:" + httpsPort);
     }
 
+    /** The TLS listener's self-signed certificate (PEM, subject alternative name IP 127.0.0.1), for a trust store. */
+    public Path certificate() {
+        httpsEndpointUri();
+        return directory.resolve("rgw.crt");
+    }
+
     /** The ceph.conf of this cluster, for running {@code ceph}/{@code radosgw-admin} by hand in a test. */
     public Path configFile() {
         return conf;

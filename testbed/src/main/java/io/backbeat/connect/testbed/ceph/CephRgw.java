@@ -259,16 +259,20 @@ public final class CephRgw implements AutoCloseable {
 
     /** The TLS listener of a gateway started with {@code start(true)}. */
     public URI httpsEndpointUri() {
-        if (httpsPort == 0) {
-            throw new IllegalStateException("this gateway was started without a TLS listener: use CephRgw.start(true)");
-        }
+        requireTls();
         return URI.create("https://127.0.0.1:" + httpsPort);
     }
 
     /** The TLS listener's self-signed certificate (PEM, subject alternative name IP 127.0.0.1), for a trust store. */
     public Path certificate() {
-        httpsEndpointUri();
+        requireTls();
         return directory.resolve("rgw.crt");
+    }
+
+    private void requireTls() {
+        if (httpsPort == 0) {
+            throw new IllegalStateException("this gateway was started without a TLS listener: use CephRgw.start(true)");
+        }
     }
 
     /** The ceph.conf of this cluster, for running {@code ceph}/{@code radosgw-admin} by hand in a test. */

@@ -19,6 +19,8 @@ import javax.net.ssl.X509TrustManager;
 import org.apache.http.conn.ssl.NoopHostnameVerifier;
 import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
 import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -56,6 +58,8 @@ import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
  * cannot be replayed by the SDK anyway.
  */
 public final class S3ClientFactory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(S3ClientFactory.class);
 
     private S3ClientFactory() {
     }
@@ -130,6 +134,10 @@ public final class S3ClientFactory {
 
     /** TLS as the SDK would set it up (the same trust and key managers, host names verified unless trust-all). */
     private static CoalescingTlsSocketFactory tlsSocketFactory(S3ClientConfig config) {
+        if (config.trustAll()) {
+            LOG.warn("{}{}=true: certificates and host names of {} are not verified (for test gateways only)",
+                    config.prefix(), S3ClientConfig.TRUST_ALL, config.endpoint());
+        }
         TrustManager[] trust = config.trustAll() ? new TrustManager[] {TRUST_ALL}
                 : config.truststoreLocation().isEmpty() ? null : trustStore(config);
         try {

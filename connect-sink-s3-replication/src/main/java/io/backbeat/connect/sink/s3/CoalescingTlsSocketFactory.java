@@ -20,7 +20,7 @@ import org.apache.http.protocol.HttpContext;
  */
 final class CoalescingTlsSocketFactory extends SSLConnectionSocketFactory {
 
-    /** Four full TLS records; per pooled connection, so at most 64 connections × 64 KiB per client. */
+    /** Four full TLS records; one buffer per pooled TLS connection (up to {@code max.connections}, 64 by default). */
     static final int WRITE_BUFFER_BYTES = 64 * 1024;
 
     CoalescingTlsSocketFactory(SSLContext context, HostnameVerifier hostnameVerifier) {

@@ -67,8 +67,10 @@ final class ThroughputBench {
             List<Outcome> outcomes = new ArrayList<>();
             for (int r = 1; r <= rounds; r++) {
                 say.accept("---- round " + r + " of " + rounds + " ----");
+                // odd rounds measure ours first, even rounds the baseline first: what running right after the
+                // source writes costs (or spares) is then paid by both sides
                 outcomes.add(round(bench, bench.round(r), phase, log, status, withRclone ? "rclone-bucket-" + r : null,
-                        say));
+                        r % 2 == 1, say));
             }
             return outcomes;
         }
@@ -86,7 +88,7 @@ final class ThroughputBench {
     }
 
     private static Outcome round(BenchStack bench, BenchStack.Buckets buckets, Phase p, Topics log,
-            ReplicationMonitor status, String rcloneBucket, Consumer<String> say) throws Exception {
+            ReplicationMonitor status, String rcloneBucket, boolean oursFirst, Consumer<String> say) throws Exception {
         bench.pause(BenchStack.SITE_CONNECTOR);
         long entriesBefore = log.records();
         CpuAccount.Snapshot cpuBeforeWrites = CpuAccount.now();
@@ -106,7 +108,31 @@ final class ThroughputBench {
         List<Target> targets = BenchStack.targets(buckets, versions);
         long[] entries = log.awaitQuiet(entriesBefore + p.objects(), Duration.ofSeconds(3), Duration.ofMinutes(10));
         say.accept("the source connector put " + (entries[0] - entriesBefore) + " entries into "
-                + SandboxStack.METADATA_LOG_TOPIC + "; resuming " + BenchStack.SITE_CONNECTOR);
+                + SandboxStack.METADATA_LOG_TOPIC + (oursFirst ? "; ours first, then the baseline"
+                        : "; the baseline first, then ours"));
+        double baseline = oursFirst ? Double.NaN : baseline(bench, buckets, versions, p, say);
+        OursRun ours = ours(bench, targets, p, status, say);
+        if (oursFirst) {
+            baseline = baseline(bench, buckets, versions, p, say);
+        }
+        Double rclone = null;
+        if (rcloneBucket != null) {
+            double s = Rclone.copy(bench.sourceEndpoint(), buckets.source(), bench.destination(), rcloneBucket,
+                    p.threads(), say);
+            rclone = p.rate(s);
+            say.accept(String.format("rclone:   rclone copy --transfers %d: %.2f s -> %.2f %s", p.threads(), s, rclone,
+                    p.unit()));
+        }
+        return new Outcome(ours.rate(), baseline, rclone, ours.duplicates());
+    }
+
+    /** Ours in one round: the rate, and the versions copied more than once. */
+    private record OursRun(double rate, long duplicates) {
+    }
+
+    /** Resumes the site connector on the journaled entries and times it until the last version is COMPLETED. */
+    private static OursRun ours(BenchStack bench, List<Target> targets, Phase p, ReplicationMonitor status,
+            Consumer<String> say) throws Exception {
         Jit.settle("ours", say);
         Map<String, Long> requestsAtResume = BrokerRequests.now();
         CpuAccount.Snapshot cpuAtResume = CpuAccount.now();
@@ -128,7 +154,12 @@ final class ThroughputBench {
                 firstWrittenMs - resumedMs));
         say.accept("ours, " + CpuAccount.between(cpuAtResume, cpuAtEnd, p.objects(), "object"));
         say.accept("ours, " + BrokerRequests.between(requestsAtResume, BrokerRequests.now(), p.objects(), "object"));
+        return new OursRun(ours, duplicates);
+    }
 
+    /** The baseline loop over the same versions, timed. */
+    private static double baseline(BenchStack bench, BenchStack.Buckets buckets, List<SourceVersion> versions, Phase p,
+            Consumer<String> say) throws Exception {
         Jit.settle("the baseline", say);
         Baseline run = baselineCopy(bench, buckets, versions, p.threads());
         CopyLoop.Result base = run.result();
@@ -136,15 +167,7 @@ final class ThroughputBench {
         say.accept(String.format("baseline: SDK GET->PUT loop, %d threads: %d objects in %.2f s -> %.2f %s",
                 p.threads(), base.objects(), base.nanos() / 1e9, baseline, p.unit()));
         say.accept("baseline, " + CpuAccount.between(run.cpuBefore(), run.cpuAfter(), p.objects(), "object"));
-        Double rclone = null;
-        if (rcloneBucket != null) {
-            double s = Rclone.copy(bench.sourceEndpoint(), buckets.source(), bench.destination(), rcloneBucket,
-                    p.threads(), say);
-            rclone = p.rate(s);
-            say.accept(String.format("rclone:   rclone copy --transfers %d: %.2f s -> %.2f %s", p.threads(), s, rclone,
-                    p.unit()));
-        }
-        return new Outcome(ours, baseline, rclone, duplicates);
+        return baseline;
     }
 
     /**

@@ -14,8 +14,10 @@ public final class SmallObjectsBench {
     }
 
     public static void main(String[] argv) throws Exception {
+        // three warm-ups: ours' CPU per object kept falling for thousands of objects after one (its Kafka clients,
+        // Connect and the sink are more code for a 2-core JVM's compiler than the baseline loop; docs/benchmarks.md)
         Map<String, String> a = BenchStack.args(argv, Map.of("objects", "2000", "size-kib", "4", "destination",
-                "s3mock", "writers", "16", "site-config", "", "rounds", "3", "warm-up-rounds", "1", "redis", "false",
+                "s3mock", "writers", "16", "site-config", "", "rounds", "3", "warm-up-rounds", "3", "redis", "false",
                 "workers", "in-process"));
         Consumer<String> say = BenchStack.console();
         say.accept(BenchStack.machine());

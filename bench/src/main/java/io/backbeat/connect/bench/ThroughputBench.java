@@ -110,10 +110,14 @@ final class ThroughputBench {
         say.accept("the source connector put " + (entries[0] - entriesBefore) + " entries into "
                 + SandboxStack.METADATA_LOG_TOPIC + (oursFirst ? "; ours first, then the baseline"
                         : "; the baseline first, then ours"));
-        double baseline = oursFirst ? Double.NaN : baseline(bench, buckets, versions, p, say);
-        OursRun ours = ours(bench, targets, p, status, say);
+        OursRun ours;
+        double baseline;
         if (oursFirst) {
+            ours = ours(bench, targets, p, status, say);
             baseline = baseline(bench, buckets, versions, p, say);
+        } else {
+            baseline = baseline(bench, buckets, versions, p, say);
+            ours = ours(bench, targets, p, status, say);
         }
         Double rclone = null;
         if (rcloneBucket != null) {

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.connect.util.clusters.WorkerHandle;
 import org.bson.BsonArray;
@@ -45,6 +46,8 @@ final class FailoverReplay {
     static final String CONNECTOR = "failover";
     static final String TOPIC = "failover-log";
     private static final Duration WAIT = Duration.ofSeconds(180);
+    /** A restarted task may still read FAILED for a moment: no second restart within this time. */
+    private static final Duration RESTART_SPACING = Duration.ofSeconds(10);
 
     /** What the topic held at the end. */
     record Outcome(int records, int distinct, int duplicates, String failures) {
@@ -104,8 +107,9 @@ final class FailoverReplay {
             events.append("in-JVM worker left at ").append(written.get()).append(" objects; ");
             // every record from here on comes from the worker process (the in-JVM worker and its task are gone)
             int atLeave = ConnectTopics.all(connect, TOPIC).size();
+            AtomicLong lastRestart = new AtomicLong(System.nanoTime() - RESTART_SPACING.toNanos());
             Await.until(WAIT, "task RUNNING on worker process " + process.workerId(),
-                    () -> process.workerId().equals(taskWorker(process, events)),
+                    () -> process.workerId().equals(taskWorker(process, events, lastRestart)),
                     () -> "status " + status(process) + "; the worker process's log ends:\n" + process.logTail());
             // the kill must hit a task that has produced; when the writer finished during the move the process may
             // have caught up with all of it before we look, so "everything is there" counts as well
@@ -214,18 +218,27 @@ final class FailoverReplay {
      * leader it forwarded the fencing request to had just left is restarted, as an operator would (Connect does
      * not retry that request; see docs/source-connector.md); any other failure ends the test at once.
      */
-    private static String taskWorker(WorkerProcess process, StringBuilder events) throws Exception {
+    private static String taskWorker(WorkerProcess process, StringBuilder events, AtomicLong lastRestart)
+            throws Exception {
         HttpResponse<String> r = statusResponse(process);
         if (r.statusCode() != 200) {
             return null;
         }
-        JsonNode task = new ObjectMapper().readTree(r.body()).path("tasks").path(0);
+        JsonNode tasks = new ObjectMapper().readTree(r.body()).path("tasks");
+        if (tasks.size() != 1) {
+            return null;
+        }
+        JsonNode task = tasks.get(0);
         String state = task.path("state").asText();
         if ("FAILED".equals(state)) {
             String trace = task.path("trace").asText();
             if (!trace.contains("IO Error trying to forward REST request") || !trace.contains("fenceZombieSourceTasks")) {
                 throw new AssertionError("task FAILED on " + task.path("worker_id").asText() + ": " + trace);
             }
+            if (System.nanoTime() - lastRestart.get() < RESTART_SPACING.toNanos()) {
+                return null;
+            }
+            lastRestart.set(System.nanoTime());
             events.append("task FAILED in zombie fencing (leader gone), restarted; ");
             HttpResponse<String> restart = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     process.url().resolve("connectors/" + CONNECTOR + "/tasks/0/restart"))

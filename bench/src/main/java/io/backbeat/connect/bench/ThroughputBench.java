@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -11,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import io.backbeat.connect.sandbox.ReplicationCheck.SourceVersion;
 import io.backbeat.connect.sandbox.ReplicationMonitor;
@@ -31,7 +33,8 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * resume to the moment the last version is reported COMPLETED. The baseline copies the same, already written,
  * versions from the same source endpoint to a bucket on the same destination endpoint, with as many threads as
  * the sink has entries in flight (tasks × concurrency). Both start from objects at rest on the source, and only
- * after an untimed {@linkplain #warmUp warm-up} through both paths.
+ * after an untimed {@linkplain #warmUp warm-up} through both paths. A round's copies run one after the other, in
+ * an {@linkplain #order order} that rotates from round to round, each after the JIT has settled.
  */
 final class ThroughputBench {
 
@@ -65,15 +68,37 @@ final class ThroughputBench {
                 warmUp(bench, status, phase, bench.warmUp(w), say);
             }
             List<Outcome> outcomes = new ArrayList<>();
+            List<Copier> copiers = withRclone ? List.of(Copier.OURS, Copier.BASELINE, Copier.RCLONE)
+                    : List.of(Copier.OURS, Copier.BASELINE);
             for (int r = 1; r <= rounds; r++) {
                 say.accept("---- round " + r + " of " + rounds + " ----");
-                // odd rounds measure ours first, even rounds the baseline first: what running right after the
-                // source writes costs (or spares) is then paid by both sides
-                outcomes.add(round(bench, bench.round(r), phase, log, status, withRclone ? "rclone-bucket-" + r : null,
-                        r % 2 == 1, say));
+                outcomes.add(round(bench, bench.round(r), phase, log, status, "rclone-bucket-" + r,
+                        order(copiers, r), say));
             }
             return outcomes;
         }
+    }
+
+    /** The copies a round times, each from the same objects at rest on the source. */
+    enum Copier {
+        OURS("ours"), BASELINE("the baseline"), RCLONE("rclone");
+
+        private final String label;
+
+        Copier(String label) {
+            this.label = label;
+        }
+    }
+
+    /**
+     * The order of round {@code r}: the copiers rotated by one place per round, so that over as many rounds as there
+     * are copiers each one runs once in every position (first after the source writes, right after another copy,
+     * last), and no copier always pays (or is spared) what running in one position costs.
+     */
+    static List<Copier> order(List<Copier> copiers, int r) {
+        List<Copier> order = new ArrayList<>(copiers);
+        Collections.rotate(order, -((r - 1) % copiers.size()));
+        return order;
     }
 
     /** What the warm-up and every round do the same: how much is written, how, and at what concurrency. */
@@ -88,7 +113,7 @@ final class ThroughputBench {
     }
 
     private static Outcome round(BenchStack bench, BenchStack.Buckets buckets, Phase p, Topics log,
-            ReplicationMonitor status, String rcloneBucket, boolean oursFirst, Consumer<String> say) throws Exception {
+            ReplicationMonitor status, String rcloneBucket, List<Copier> order, Consumer<String> say) throws Exception {
         bench.pause(BenchStack.SITE_CONNECTOR);
         long entriesBefore = log.records();
         CpuAccount.Snapshot cpuBeforeWrites = CpuAccount.now();
@@ -108,26 +133,32 @@ final class ThroughputBench {
         List<Target> targets = BenchStack.targets(buckets, versions);
         long[] entries = log.awaitQuiet(entriesBefore + p.objects(), Duration.ofSeconds(3), Duration.ofMinutes(10));
         say.accept("the source connector put " + (entries[0] - entriesBefore) + " entries into "
-                + SandboxStack.METADATA_LOG_TOPIC + (oursFirst ? "; ours first, then the baseline"
-                        : "; the baseline first, then ours"));
-        OursRun ours;
-        double baseline;
-        if (oursFirst) {
-            ours = ours(bench, targets, p, status, say);
-            baseline = baseline(bench, buckets, versions, p, say);
-        } else {
-            baseline = baseline(bench, buckets, versions, p, say);
-            ours = ours(bench, targets, p, status, say);
-        }
+                + SandboxStack.METADATA_LOG_TOPIC + "; order of this round: "
+                + order.stream().map(c -> c.label).collect(Collectors.joining(", then ")));
+        OursRun ours = null;
+        double baseline = 0;
         Double rclone = null;
-        if (rcloneBucket != null) {
-            double s = Rclone.copy(bench.sourceEndpoint(), buckets.source(), bench.destination(), rcloneBucket,
-                    p.threads(), say);
-            rclone = p.rate(s);
-            say.accept(String.format("rclone:   rclone copy --transfers %d: %.2f s -> %.2f %s", p.threads(), s, rclone,
-                    p.unit()));
+        for (Copier copier : order) {
+            switch (copier) {
+                case OURS -> ours = ours(bench, targets, p, status, say);
+                case BASELINE -> baseline = baseline(bench, buckets, versions, p, say);
+                case RCLONE -> rclone = rclone(bench, buckets, rcloneBucket, p, say);
+            }
         }
         return new Outcome(ours.rate(), baseline, rclone, ours.duplicates());
+    }
+
+    /** {@code rclone copy} of the round's source bucket to a bucket of its own on the destination, timed. */
+    private static double rclone(BenchStack bench, BenchStack.Buckets buckets, String rcloneBucket, Phase p,
+            Consumer<String> say) throws Exception {
+        // rclone is a process of its own, but the source site it reads from runs in this JVM
+        Jit.settle("rclone", say);
+        double s = Rclone.copy(bench.sourceEndpoint(), buckets.source(), bench.destination(), rcloneBucket,
+                p.threads(), say);
+        double rate = p.rate(s);
+        say.accept(String.format("rclone:   rclone copy --transfers %d: %.2f s -> %.2f %s", p.threads(), s, rate,
+                p.unit()));
+        return rate;
     }
 
     /** Ours in one round: the rate, and the versions copied more than once. */

@@ -106,16 +106,20 @@ public final class S3ReplicationSinkConfig extends AbstractConfig {
 
         String copy = "Copy";
         order = 0;
-        CopySettings d = CopySettings.BACKBEAT;
-        def.define(MULTIPART_THRESHOLD, Type.LONG, d.multipartThreshold(), Range.atLeast(1), Importance.MEDIUM,
-                        "Objects of at least this many bytes are copied with a multipart upload (Backbeat's "
-                                + "minMPUSizeMB, 20 MB).",
+        CopySettings d = CopySettings.DEFAULTS;
+        def.define(MULTIPART_THRESHOLD, Type.LONG, d.multipartThreshold(), Range.between(1, PartPlan.MAX_PUT_BYTES),
+                        Importance.MEDIUM,
+                        "Objects of at least this many bytes are copied with a multipart upload; smaller ones with "
+                                + "one PUT. Default 200 MiB (rclone's upload cutoff): with many objects in flight, "
+                                + "parts add requests, not parallelism. Backbeat's minMPUSizeMB is 20 MB "
+                                + "(20000000): lower values give one large object more parallel streams. At most 5 GiB, "
+                                + "S3's limit for one PUT.",
                         copy, ++order, Width.SHORT, "Multipart threshold")
                 .define(MULTIPART_SOURCES, Type.BOOLEAN, d.multipartSources(), Importance.LOW,
                         "Copy objects that were multipart uploads at the source with a multipart upload whatever "
-                                + "their size, as Backbeat does. false: the size alone decides (against " + MULTIPART_THRESHOLD
-                                + "), so a source uploaded in small parts becomes one PUT; the replica's ETag differs "
-                                + "from a multipart source's either way.",
+                                + "their size, as Backbeat does (true). Default false: the size alone decides (against "
+                                + MULTIPART_THRESHOLD + "), so a source uploaded in parts becomes one PUT; the "
+                                + "replica's ETag differs from a multipart source's either way.",
                         copy, ++order, Width.SHORT, "Multipart for multipart sources")
                 .define(PART_SIZE, Type.LONG, d.partPlan().basePartSize(), Range.atLeast(1), Importance.LOW,
                         "Starting part size of the part plan (16 MiB). S3 needs parts of at least 5 MiB except the "
@@ -225,7 +229,7 @@ public final class S3ReplicationSinkConfig extends AbstractConfig {
         return new CopySettings(getLong(MULTIPART_THRESHOLD), getBoolean(MULTIPART_SOURCES),
                 new PartPlan.Settings(getLong(PART_SIZE),
                 getInt(PART_TARGET_COUNT), Math.max(getLong(PART_MAX_DOUBLED_SIZE), getLong(PART_SIZE))),
-                CopySettings.BACKBEAT.versioningCheckMs());
+                CopySettings.DEFAULTS.versioningCheckMs());
     }
 
     public int partConcurrency() {

@@ -244,6 +244,13 @@ class S3ReplicationSinkConnectorTest {
         Map<String, String> noSite = connectorConfig();
         noSite.remove(S3ReplicationSinkConfig.SITE);
         assertEquals(1, errors(noSite, S3ReplicationSinkConfig.SITE).size());
+
+        // a threshold above S3's single-PUT limit would send PUTs every S3 refuses
+        Map<String, String> beyondPut = connectorConfig();
+        beyondPut.put(S3ReplicationSinkConfig.MULTIPART_THRESHOLD, Long.toString(6L * 1024 * 1024 * 1024));
+        List<String> thresholdErrors = errors(beyondPut, S3ReplicationSinkConfig.MULTIPART_THRESHOLD);
+        assertEquals(1, thresholdErrors.size(), thresholdErrors::toString);
+        assertTrue(thresholdErrors.get(0).contains("5368709120"), thresholdErrors.get(0));
     }
 
     private static List<String> errors(Map<String, String> config, String key) {

@@ -20,6 +20,8 @@ public record PartPlan(long contentLength, long partSize, List<Range> parts) {
     public static final long MIB = 1024L * 1024L;
     /** S3's upper bound on the number of parts of an upload. */
     public static final int MAX_PARTS = 10_000;
+    /** S3's upper bound on the size of an object written by one PUT (5 GiB). */
+    public static final long MAX_PUT_BYTES = 5 * 1024 * MIB;
 
     /** Backbeat's values: 16 MiB base, ≤ 1000 parts while parts stay ≤ 512 MiB. */
     public static final Settings BACKBEAT = new Settings(16 * MIB, 1000, 512 * MIB);

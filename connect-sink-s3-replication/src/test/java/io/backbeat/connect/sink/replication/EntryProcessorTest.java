@@ -351,7 +351,7 @@ class EntryProcessorTest {
                     .message("Access Denied").build();
         });
         ObjectReplicator refused = new ObjectReplicator(connection.s3(), writeOnly, parts, fastRetrier,
-                CopySettings.BACKBEAT);
+                CopySettings.DEFAULTS);
         EntryProcessor p = new EntryProcessor(SITE, null, SourceMetadataReader.ENTRY, refused, fastRetrier);
         Source src = putSource("write-only", "w".getBytes(), Map.of(), Map.of(), List.of("DATA", "METADATA"));
         EntryOutcome outcome = p.process(entry("write-only", src.versionId(), src.md()), true);
@@ -371,7 +371,7 @@ class EntryProcessorTest {
             return stored;
         });
         EntryProcessor p = new EntryProcessor(SITE, null, SourceMetadataReader.ENTRY,
-                new ObjectReplicator(connection.s3(), lossy, parts, fastRetrier, CopySettings.BACKBEAT), fastRetrier);
+                new ObjectReplicator(connection.s3(), lossy, parts, fastRetrier, CopySettings.DEFAULTS), fastRetrier);
         Source src = putSource("answer-lost", "stored once".getBytes(), Map.of(), Map.of(), List.of("DATA", "METADATA"));
 
         EntryOutcome outcome = p.process(entry("answer-lost", src.versionId(), src.md()));
@@ -586,7 +586,7 @@ class EntryProcessorTest {
         }
         try (S3Connection down = S3ClientFactory.connect(clientConfig(dead, "when_supported"))) {
             ObjectReplicator toDown = new ObjectReplicator(connection.s3(), down.s3(), parts, fastRetrier,
-                    CopySettings.BACKBEAT);
+                    CopySettings.DEFAULTS);
             EntryProcessor p = new EntryProcessor(SITE, null, SourceMetadataReader.ENTRY, toDown, fastRetrier);
             Source src = putSource("down", "x".getBytes(), Map.of(), Map.of(), List.of("DATA", "METADATA"));
             EntryOutcome outcome = p.process(entry("down", src.versionId(), src.md()));

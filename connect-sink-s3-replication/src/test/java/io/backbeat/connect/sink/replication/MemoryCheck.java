@@ -38,7 +38,7 @@ public final class MemoryCheck {
         ExecutorService parts = Executors.newFixedThreadPool(10);
         try (S3Connection c = S3ClientFactory.connect(cfg)) {
             ObjectReplicator replicator = new ObjectReplicator(c.s3(), c.s3(), parts,
-                    new Retrier(RetryPolicy.BACKBEAT_DEFAULTS), CopySettings.BACKBEAT);
+                    new Retrier(RetryPolicy.BACKBEAT_DEFAULTS), CopySettings.DEFAULTS);
             ObjectMetadata md = ObjectMetadata.parse("{}").withField("content-length", size)
                     .withReplicationInfo(ReplicationInfo.pending(List.of("site"), List.of("DATA", "METADATA"),
                             "arn:aws:s3:::" + args[8], "", ""));

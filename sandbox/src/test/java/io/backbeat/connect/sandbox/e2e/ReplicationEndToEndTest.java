@@ -65,9 +65,12 @@ class ReplicationEndToEndTest {
     private static final String SITE_B = SandboxStack.SITE_B;
     private static final String REPLICA_BUCKET = "e2e-replica-" + RUN;
     private static final long MIB = 1024 * 1024;
-    /** Part plan knobs: a 21 MiB object goes 2 → 4 → 8 MiB parts (two doublings), 3 parts of >= 5 MiB. */
-    private static final Map<String, String> SMALL_PARTS = Map.of("multipart.part.size.bytes", Long.toString(2 * MIB),
-            "multipart.part.target.count", "4");
+    /**
+     * Part plan knobs: multipart from Backbeat's 20 MB (the default is 200 MiB), and a 21 MiB object goes 2 → 4 → 8
+     * MiB parts (two doublings), 3 parts of >= 5 MiB.
+     */
+    private static final Map<String, String> SMALL_PARTS = Map.of("multipart.threshold.bytes", "20000000",
+            "multipart.part.size.bytes", Long.toString(2 * MIB), "multipart.part.target.count", "4");
     private static final String CEPH_UID = "e2e-" + RUN;
     private static final String CEPH_ACCESS_KEY = ("E2E" + RUN + "ACCESSKEY0000000").substring(0, 20)
             .toUpperCase(Locale.ROOT);

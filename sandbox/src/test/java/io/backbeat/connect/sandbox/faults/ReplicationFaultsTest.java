@@ -101,6 +101,9 @@ class ReplicationFaultsTest {
                 config.put("retry.max.retries", "40");
                 config.put("retry.backoff.max.ms", "3000");
                 config.put("retry.timeout.ms", "600000");
+                // every 25th object (6 MiB) is copied as a two-part upload (5 MiB parts, S3's smallest)
+                config.put("multipart.threshold.bytes", Long.toString(5 * 1024 * 1024));
+                config.put("multipart.part.size.bytes", Long.toString(5 * 1024 * 1024));
                 file = writeConfig(file.name(), config);
             }
             files.add(file);
@@ -400,7 +403,7 @@ class ReplicationFaultsTest {
             Random random = new Random(scenario.hashCode());
             try {
                 for (int i = 0; i < OBJECTS; i++) {
-                    byte[] data = new byte[i % 25 == 7 ? 6 * 1024 * 1024 + random.nextInt(1000) : random.nextInt(32 * 1024)];
+                    byte[] data = new byte[isLarge(i) ? 6 * 1024 * 1024 + random.nextInt(1000) : random.nextInt(32 * 1024)];
                     random.nextBytes(data);
                     String key = String.format("%s/obj-%05d", scenario, i);
                     putWithRetries(bucket, key, data);
@@ -423,8 +426,25 @@ class ReplicationFaultsTest {
         }
         assertEquals(null, writeError.get(), "writing the workload failed");
         awaitAndCheck(bucket, scenario);
-        summary.add(String.format("%s: %d objects, fault after %d, all replicated in %.1f s", scenario, OBJECTS,
-                OBJECTS / 3, (System.nanoTime() - t0) / 1e9));
+        long multipart = 0;
+        for (int i = 0; i < OBJECTS; i++) {
+            String key = String.format("%s/obj-%05d", scenario, i);
+            if (isLarge(i)) {
+                sites.forEach((site, s3) -> {
+                    String etag = s3.headObject(h -> h.bucket(SandboxStack.DESTINATION_BUCKET).key(key)).eTag();
+                    assertTrue(etag.replace("\"", "").endsWith("-2"),
+                            scenario + ": " + key + " at " + site + " is a two-part upload, ETag " + etag);
+                });
+                multipart++;
+            }
+        }
+        summary.add(String.format("%s: %d objects (%d copied in two parts), fault after %d, all replicated in %.1f s",
+                scenario, OBJECTS, multipart, OBJECTS / 3, (System.nanoTime() - t0) / 1e9));
+    }
+
+    /** Every 25th object is 6 MiB: a two-part copy with the sites' 5 MiB threshold and parts. */
+    private static boolean isLarge(int index) {
+        return index % 25 == 7;
     }
 
     /** Source writes retry for a while: CloudServer cannot write either while its MongoDB restarts. */

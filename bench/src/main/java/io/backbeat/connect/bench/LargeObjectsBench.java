@@ -16,7 +16,7 @@ public final class LargeObjectsBench {
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = BenchStack.args(argv, Map.of("objects", "16", "size-mib", "64", "part-mib", "16",
-                "destination", "s3mock", "writers", "4", "site-config", "", "rounds", "6", "warm-up-rounds", "1",
+                "destination", "s3mock", "writers", "4", "site-config", "", "rounds", "6", "warm-up-rounds", "3",
                 "workers", "in-process"));
         Consumer<String> say = BenchStack.console();
         say.accept(BenchStack.machine());

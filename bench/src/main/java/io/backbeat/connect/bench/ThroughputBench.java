@@ -182,13 +182,16 @@ final class ThroughputBench {
         long duplicates = status.duplicates(targets);
         say.accept(String.format("ours:     %d versions COMPLETED in %.2f s -> %.2f %s (duplicate copies: %d)",
                 targets.size(), oursSeconds, ours, p.unit(), duplicates));
-        // for small objects, the part of ours that is Connect's reaction to the resume (the state goes through the
-        // config topic; the task then resumes its partitions and fetches); for large ones, the first whole copy
-        long firstWrittenMs = targets.stream().map(status::firstCompletion).flatMap(java.util.Optional::stream)
+        // the ends of the clock that are not copying: Connect's reaction to the resume (the state goes through the
+        // config topic; the task then resumes its partitions and fetches) and, for large objects, the first whole
+        // copy; and the last status event's way to the stopwatch (the producer's linger, the monitor's fetch)
+        java.util.LongSummaryStatistics written = targets.stream().map(status::firstCompletion)
+                .flatMap(java.util.Optional::stream)
                 .mapToLong(c -> c.event().replicatedTimeMs() == null ? c.observedMs() : c.event().replicatedTimeMs())
-                .min().orElse(lastMs);
-        say.accept(String.format("ours:     first version written to the destination %d ms after the resume",
-                firstWrittenMs - resumedMs));
+                .summaryStatistics();
+        say.accept(String.format("ours:     first version written to the destination %d ms after the resume; the last "
+                + "written %d ms before its COMPLETED was read", written.getMin() - resumedMs,
+                lastMs - written.getMax()));
         say.accept("ours, " + CpuAccount.between(cpuAtResume, cpuAtEnd, p.objects(), "object"));
         say.accept("ours, " + BrokerRequests.between(requestsAtResume, BrokerRequests.now(), p.objects(), "object"));
         return new OursRun(ours, duplicates);

@@ -405,7 +405,7 @@ class ReplicationFaultsTest {
                 for (int i = 0; i < OBJECTS; i++) {
                     byte[] data = new byte[isLarge(i) ? 6 * 1024 * 1024 + random.nextInt(1000) : random.nextInt(32 * 1024)];
                     random.nextBytes(data);
-                    String key = String.format("%s/obj-%05d", scenario, i);
+                    String key = workloadKey(scenario, i);
                     putWithRetries(bucket, key, data);
                     written.incrementAndGet();
                 }
@@ -428,8 +428,8 @@ class ReplicationFaultsTest {
         awaitAndCheck(bucket, scenario);
         long multipart = 0;
         for (int i = 0; i < OBJECTS; i++) {
-            String key = String.format("%s/obj-%05d", scenario, i);
             if (isLarge(i)) {
+                String key = workloadKey(scenario, i);
                 sites.forEach((site, s3) -> {
                     String etag = s3.headObject(h -> h.bucket(SandboxStack.DESTINATION_BUCKET).key(key)).eTag();
                     assertTrue(etag.replace("\"", "").endsWith("-2"),
@@ -445,6 +445,10 @@ class ReplicationFaultsTest {
     /** Every 25th object is 6 MiB: a two-part copy with the sites' 5 MiB threshold and parts. */
     private static boolean isLarge(int index) {
         return index % 25 == 7;
+    }
+
+    private static String workloadKey(String scenario, int index) {
+        return String.format("%s/obj-%05d", scenario, index);
     }
 
     /** Source writes retry for a while: CloudServer cannot write either while its MongoDB restarts. */

@@ -195,8 +195,11 @@ final class MetadataLogReader implements AutoCloseable {
         if (outcome instanceof ChangeEventConverter.Entry e) {
             metrics.entryProduced();
             LogEntry entry = e.entry();
+            // the record's time is when it is journaled (the operation's own time is in the entry): a sink tells a
+            // replay after a crash, journaled long after its write, by the difference; time-based retention then
+            // counts from the journal, not from an old write caught up with
             return record(config.topic(), Schema.STRING_SCHEMA, entry.kafkaKey(), LogEntry.SCHEMA, entry.toStruct(),
-                    entry.operationTimeMs());
+                    clock.getAsLong());
         }
         if (outcome instanceof ChangeEventConverter.Skipped s) {
             metrics.skipped(s.kind());

@@ -99,9 +99,17 @@ class MetadataLogReaderTest {
     @Test
     void replayedTraceGivesTheExpectedEntriesEvenWhenReadLate() throws Exception {
         TraceReplay.replay(client); // everything written before the first read: lookups see the final state
+        Thread.sleep(5);
+        long readFrom = System.currentTimeMillis();
         MetadataLogReader r = reader(props(), null);
         List<SourceRecord> records = pollUntil(r, rs -> entries(rs) >= ChangeEventConverterTest.TRACE_ENTRIES.size());
         assertEquals(ChangeEventConverterTest.TRACE_ENTRIES, rendered(records));
+        for (SourceRecord rec : onTopic(records, MetadataLogSourceConfig.DEFAULT_TOPIC)) {
+            // the record's time is the journal's, the write's is in the entry: a sink tells replays by the gap
+            long operationTimeMs = ((Struct) rec.value()).getInt64("operationTimeMs");
+            assertTrue(operationTimeMs < readFrom, "written before the read: " + operationTimeMs);
+            assertTrue(rec.timestamp() >= readFrom, "journaled at the read, got " + rec.timestamp() + " < " + readFrom);
+        }
         for (SourceRecord rec : records) {
             assertEquals(Map.of("database", "metadata", "stream", "metadata-log"), rec.sourcePartition());
             assertNotNull(rec.sourceOffset().get(SourceOffsets.RESUME_TOKEN));

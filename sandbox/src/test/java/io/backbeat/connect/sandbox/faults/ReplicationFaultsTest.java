@@ -101,6 +101,9 @@ class ReplicationFaultsTest {
                 config.put("retry.max.retries", "40");
                 config.put("retry.backoff.max.ms", "3000");
                 config.put("retry.timeout.ms", "600000");
+                // a source task fails over here in ~11 s (6 s session timeout + 5 s rebalance delay): the grace that
+                // tells its replays (journaled long after their write) must be shorter; one machine, one clock
+                config.put("suspect.grace.ms", "2000");
                 // every 25th object (6 MiB) is copied as a two-part upload (5 MiB parts, S3's smallest)
                 config.put("multipart.threshold.bytes", Long.toString(5 * 1024 * 1024));
                 config.put("multipart.part.size.bytes", Long.toString(5 * 1024 * 1024));

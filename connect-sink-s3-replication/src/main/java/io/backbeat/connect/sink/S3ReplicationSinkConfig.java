@@ -12,6 +12,7 @@ import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
+import io.backbeat.connect.model.LogEntry;
 import io.backbeat.connect.sink.failed.FailedEntryStore;
 import io.backbeat.connect.sink.replication.CopySettings;
 import io.backbeat.connect.sink.replication.PartPlan;
@@ -92,8 +93,9 @@ public final class S3ReplicationSinkConfig extends AbstractConfig {
                         ConfigDef.CaseInsensitiveValidString.in("suspect", "always"), Importance.MEDIUM,
                         "Which entries the cloudserver and mongodb readers re-read. always: every entry, as Backbeat "
                                 + "does (one request more per object). suspect: entries that may be stale or handled "
-                                + "before (journaled before the task got the partition, or more than "
-                                + SUSPECT_GRACE_MS + " after their source write), metadata-only changes, and entries whose copy "
+                                + "before (marked by the source as possible replays, journaled before the task got the "
+                                + "partition, or more than " + SUSPECT_GRACE_MS + " after their source write), "
+                                + "metadata-only changes, and entries whose copy "
                                 + "finds the source changed (version gone, other size or digest); the first delivery "
                                 + "of an entry journaled right after its write is copied from the metadata it "
                                 + "carries.",
@@ -160,17 +162,20 @@ public final class S3ReplicationSinkConfig extends AbstractConfig {
                         "When to look at the destination (a HEAD of the key) before copying an object's data: "
                                 + "if its latest version is already this version's replica, the entry completes "
                                 + "with it instead of writing a second version. redeliveries: only entries that may "
-                                + "have been handled before: journaled before the task was given the partition "
+                                + "have been handled before: marked by the source as possible replays (header "
+                                + LogEntry.POSSIBLE_REPLAY_HEADER + ": journaled again by a source task after its "
+                                + "predecessor crashed), journaled before the task was given the partition "
                                 + "(a restart or a rebalance hands the records after the last committed offset "
                                 + "again), or journaled more than " + SUSPECT_GRACE_MS + " after their "
-                                + "source write (a source connector replaying changes, or catching up); always: "
+                                + "source write (a source that does not mark its replays, or a catch-up); always: "
                                 + "every copy; never: a redelivered entry is copied again.",
                         copy, ++order, Width.SHORT, "Replica check")
                 .define(SUSPECT_GRACE_MS, Type.LONG, 10_000L, Range.atLeast(0), Importance.LOW,
                         "How entries that may be stale or handled before are told (re-read with "
                                 + METADATA_REREAD + "=suspect, looked up with " + REPLICA_CHECK + "=redeliveries): "
                                 + "journaled before the task was given the partition, or more than this long after "
-                                + "their source write. Also the allowance for clocks that differ between Connect "
+                                + "their source write (besides the entries the source marks as possible replays). "
+                                + "Also the allowance for clocks that differ between Connect "
                                 + "workers and the source site.",
                         copy, ++order, Width.SHORT, "Suspect entry grace (ms)");
 

@@ -3,6 +3,7 @@ package io.backbeat.connect.source;
 import com.mongodb.MongoException;
 import com.mongodb.MongoServerException;
 import com.mongodb.client.ChangeStreamIterable;
+import com.mongodb.client.ClientSession;
 import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCursor;
@@ -22,6 +23,7 @@ import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.bson.BsonDocument;
+import org.bson.BsonInt32;
 import org.bson.BsonTimestamp;
 import org.bson.BsonValue;
 import org.slf4j.Logger;
@@ -67,6 +69,13 @@ final class MetadataLogReader implements AutoCloseable {
     /** Used only when no token is known: start at this cluster time (inclusive). */
     private BsonTimestamp startAt;
     private BsonTimestamp lastClusterTime;
+    /**
+     * The server's cluster time when this task first opened its stream: the changes up to it may have been
+     * journaled by a predecessor that crashed before its offsets were stored, so their entries carry
+     * {@link LogEntry#POSSIBLE_REPLAY_HEADER}. Null until taken, or when the server reports no cluster time.
+     */
+    private BsonTimestamp replayFence;
+    private boolean replayFenceTaken;
     /** Token stored by the last record handed to Connect. */
     private BsonDocument lastStoredToken;
     private long lastRecordAtMs;
@@ -198,8 +207,13 @@ final class MetadataLogReader implements AutoCloseable {
             // the record's time is when it is journaled (the operation's own time is in the entry): a sink tells a
             // replay after a crash, journaled long after its write, by the difference; time-based retention then
             // counts from the journal, not from an old write caught up with
-            return record(config.topic(), Schema.STRING_SCHEMA, entry.kafkaKey(), LogEntry.SCHEMA, entry.toStruct(),
-                    clock.getAsLong());
+            SourceRecord record = record(config.topic(), Schema.STRING_SCHEMA, entry.kafkaKey(), LogEntry.SCHEMA,
+                    entry.toStruct(), clock.getAsLong());
+            if (replayFence != null && clusterTime != null && clusterTime.compareTo(replayFence) <= 0) {
+                record.headers().addBoolean(LogEntry.POSSIBLE_REPLAY_HEADER, true);
+                metrics.possibleReplay();
+            }
+            return record;
         }
         if (outcome instanceof ChangeEventConverter.Skipped s) {
             metrics.skipped(s.kind());
@@ -271,6 +285,9 @@ final class MetadataLogReader implements AutoCloseable {
     }
 
     private boolean openCursor() {
+        if (!replayFenceTaken) {
+            takeReplayFence();
+        }
         ChangeStreamIterable<BsonDocument> it = client.getDatabase(config.database())
                 .watch(List.of(match), BsonDocument.class)
                 .fullDocument(config.fullDocument() == MetadataLogSourceConfig.FullDocumentMode.REQUIRED
@@ -300,6 +317,26 @@ final class MetadataLogReader implements AutoCloseable {
         } catch (MongoException e) {
             throw new RetriableException("cannot open the change stream on database '" + config.database() + "' at "
                     + MongoConnections.hosts(config.connectionUri().value()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Before the first read: a predecessor can only have read changes that precede this moment. */
+    private void takeReplayFence() {
+        try (ClientSession session = client.startSession()) {
+            client.getDatabase(config.database()).runCommand(session, new BsonDocument("ping", new BsonInt32(1)));
+            replayFence = session.getOperationTime();
+        } catch (MongoException e) {
+            throw new RetriableException("cannot reach MongoDB at " + MongoConnections.hosts(
+                    config.connectionUri().value()) + " to start the stream: " + e.getMessage(), e);
+        }
+        replayFenceTaken = true;
+        if (replayFence == null) {
+            LOG.warn("Stream {}: the server reports no cluster time; entries replayed after a crash are not marked "
+                    + "(sinks tell them by their late journal time only)", offsets.streamId());
+        } else {
+            LOG.info("Stream {}: entries of changes up to cluster time {} (this task's start) carry header {}: a "
+                    + "predecessor may have journaled them", offsets.streamId(), ClusterTimes.describe(replayFence),
+                    LogEntry.POSSIBLE_REPLAY_HEADER);
         }
     }
 

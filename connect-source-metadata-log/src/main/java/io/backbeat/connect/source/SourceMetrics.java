@@ -20,6 +20,7 @@ public final class SourceMetrics implements SourceMetricsMXBean, AutoCloseable {
 
     private final AtomicLong eventsRead = new AtomicLong();
     private final AtomicLong entriesProduced = new AtomicLong();
+    private final AtomicLong possibleReplays = new AtomicLong();
     private final Map<ChangeEventConverter.SkipKind, AtomicLong> skipped =
             new EnumMap<>(ChangeEventConverter.SkipKind.class);
     private final AtomicLong malformed = new AtomicLong();
@@ -73,6 +74,15 @@ public final class SourceMetrics implements SourceMetricsMXBean, AutoCloseable {
         eventsRead.incrementAndGet();
         lastEventClusterTimeMs.set(clusterTimeMs);
         caughtUp = false;
+    }
+
+    void possibleReplay() {
+        possibleReplays.incrementAndGet();
+    }
+
+    @Override
+    public long getEntriesMarkedPossibleReplay() {
+        return possibleReplays.get();
     }
 
     void caughtUp() {
@@ -169,6 +179,7 @@ public final class SourceMetrics implements SourceMetricsMXBean, AutoCloseable {
         Map<String, LongSupplier> m = new java.util.LinkedHashMap<>();
         m.put("events-read", this::getEventsRead);
         m.put("entries-produced", this::getEntriesProduced);
+        m.put("entries-marked-possible-replay", this::getEntriesMarkedPossibleReplay);
         for (ChangeEventConverter.SkipKind k : ChangeEventConverter.SkipKind.values()) {
             m.put("skipped-" + k.label, () -> skippedCount(k));
         }

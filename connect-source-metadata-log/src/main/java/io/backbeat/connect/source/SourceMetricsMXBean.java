@@ -13,6 +13,12 @@ public interface SourceMetricsMXBean {
     /** Log entries handed to Connect. */
     long getEntriesProduced();
 
+    /**
+     * Entries of changes written before this task started, marked as possible replays (header
+     * {@code backbeat.possible-replay}): its catch-up after a restart or a failover.
+     */
+    long getEntriesMarkedPossibleReplay();
+
     long getSkippedPlaceholder();
 
     long getSkippedDeleteFollowUp();

@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.connect.util.clusters.WorkerHandle;
 import org.bson.BsonArray;
 import org.bson.BsonBoolean;
@@ -49,8 +50,12 @@ final class FailoverReplay {
     /** A restarted task may still read FAILED for a moment: no second restart within this time. */
     private static final Duration RESTART_SPACING = Duration.ofSeconds(10);
 
-    /** What the topic held at the end. */
-    record Outcome(int records, int distinct, int duplicates, String failures) {
+    /**
+     * What the topic held at the end.
+     *
+     * @param unmarkedReplays entries journaled again without {@link LogEntry#POSSIBLE_REPLAY_HEADER}
+     */
+    record Outcome(int records, int distinct, int duplicates, int unmarkedReplays, String failures) {
     }
 
     private FailoverReplay() {
@@ -129,13 +134,29 @@ final class FailoverReplay {
             }
             assertEquals(OBJECTS, written.get());
             Await.until(WAIT, "all " + 2 * OBJECTS + " entries on " + TOPIC, () -> distinct(connect) >= 2 * OBJECTS);
-            List<LogEntry> entries = ConnectTopics.entries(connect, TOPIC);
+            List<ConsumerRecord<byte[], byte[]>> records = ConnectTopics.all(connect, TOPIC);
+            List<LogEntry> entries = records.stream()
+                    .map(r -> LogEntry.fromStruct(ConnectTopics.value(TOPIC, r.value()))).toList();
             String failures = checkOrder(entries);
             connect.deleteConnector(CONNECTOR);
             System.out.println("FailoverReplay: " + events + entries.size() + " records");
-            return new Outcome(entries.size(), new HashSet<>(entries.stream().map(LogEntry::rawKey).toList()).size(),
-                    entries.size() - new HashSet<>(entries.stream().map(LogEntry::rawKey).toList()).size(), failures);
+            int distinct = new HashSet<>(entries.stream().map(LogEntry::rawKey).toList()).size();
+            return new Outcome(entries.size(), distinct, entries.size() - distinct, unmarkedReplays(records, entries),
+                    failures);
         }
+    }
+
+    /** Entries seen earlier in the topic whose record lacks the possible-replay header. */
+    private static int unmarkedReplays(List<ConsumerRecord<byte[], byte[]>> records, List<LogEntry> entries) {
+        Set<String> seen = new HashSet<>();
+        int unmarked = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            boolean again = !seen.add(entries.get(i).rawKey());
+            if (again && records.get(i).headers().lastHeader(LogEntry.POSSIBLE_REPLAY_HEADER) == null) {
+                unmarked++;
+            }
+        }
+        return unmarked;
     }
 
     private static int distinct(ConnectCluster connect) throws Exception {

@@ -136,6 +136,32 @@ class MetadataLogReaderTest {
     }
 
     @Test
+    void entriesOfChangesWrittenBeforeTheTaskStartedAreMarkedAsPossibleReplays() throws Exception {
+        TraceReplay.replay(client);
+        MetadataLogReader first = reader(props(), null);
+        List<SourceRecord> before = pollUntil(first, rs -> entries(rs) >= ChangeEventConverterTest.TRACE_ENTRIES.size());
+        // a successor resuming from an earlier offset journals again what its predecessor had journaled
+        MetadataLogReader successor = reader(props(), before.get(9).sourceOffset());
+        List<SourceRecord> replayed = onTopic(pollUntil(successor,
+                rs -> entries(rs) >= ChangeEventConverterTest.TRACE_ENTRIES.size() - 10), MetadataLogSourceConfig.DEFAULT_TOPIC);
+        assertTrue(replayed.stream().allMatch(MetadataLogReaderTest::markedAsPossibleReplay),
+                "every entry written before the successor started is marked");
+        assertEquals(replayed.size(), successor.metrics().getEntriesMarkedPossibleReplay());
+
+        client.getDatabase("metadata").getCollection("src").insertOne(new Document("_id", "\u007fMafter-start")
+                .append("value", new Document("key", "after-start")));
+        List<SourceRecord> fresh = onTopic(pollUntil(successor, rs -> entries(rs) >= 1),
+                MetadataLogSourceConfig.DEFAULT_TOPIC);
+        assertEquals("after-start", ((Struct) fresh.get(0).value()).getString("objectKey"));
+        assertFalse(markedAsPossibleReplay(fresh.get(0)), "written after the successor started: a first journaling");
+        assertEquals(replayed.size(), successor.metrics().getEntriesMarkedPossibleReplay());
+    }
+
+    private static boolean markedAsPossibleReplay(SourceRecord record) {
+        return record.headers().lastWithName(LogEntry.POSSIBLE_REPLAY_HEADER) != null;
+    }
+
+    @Test
     void historyLostFailsWithTheRecoveryStepsByDefault() throws Exception {
         TraceReplay.replay(client);
         List<SourceRecord> first = pollUntil(reader(props(), null), rs -> entries(rs) >= 3);

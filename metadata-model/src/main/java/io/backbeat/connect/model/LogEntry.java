@@ -26,6 +26,12 @@ public record LogEntry(Kind kind, Type type, String bucket, String objectKey, St
     public static final String TOPIC = "backbeat-metadata-log";
     public static final String SCHEMA_NAME = "io.backbeat.connect.LogEntry";
     public static final int SCHEMA_VERSION = 1;
+    /**
+     * Record header (boolean true) on a journal record whose change was written before the source task that
+     * journaled it started: the task's predecessor may have journaled it already (a crash loses the offsets of
+     * its last flush interval). A sink looks for the replica of such an entry before copying it.
+     */
+    public static final String POSSIBLE_REPLAY_HEADER = "backbeat.possible-replay";
 
     /** Schema of the Kafka key: {@code bucket/objectKey} or the bucket name. */
     public static final Schema KEY_SCHEMA = Schema.STRING_SCHEMA;

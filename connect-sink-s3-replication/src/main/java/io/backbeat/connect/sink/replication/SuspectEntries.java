@@ -17,10 +17,11 @@ import io.backbeat.connect.model.LogEntry;
  * again every record after the last committed offset, including those its previous owner copied but could not
  * commit; and a source connector without exactly-once delivery journals the same change twice after a crash.
  *
- * <p>Told by times, without any state: only a record produced to the journal before this task was given its
- * partition can have been handed to a previous owner, and only an entry journaled well after its source write can
- * be a replay of an earlier journal entry (or a catch-up after downtime). Both tests allow {@code graceMs} for
- * clocks that differ between the workers and the source site.
+ * <p>Told without any state: the source marks the entries of changes written before its task started
+ * ({@link LogEntry#POSSIBLE_REPLAY_HEADER}: its predecessor may have journaled them); only a record produced to
+ * the journal before this task was given its partition can have been handed to a previous owner; and an entry
+ * journaled well after its source write may be a replay (or a catch-up after downtime) from a source that does not
+ * mark. The time tests allow {@code graceMs} for clocks that differ between the workers and the source site.
  */
 public final class SuspectEntries {
 
@@ -49,6 +50,9 @@ public final class SuspectEntries {
 
     /** Whether {@code entry}, read from {@code record}, may be stale or may have been replicated already. */
     public boolean isSuspect(SinkRecord record, LogEntry entry) {
+        if (record.headers().lastWithName(LogEntry.POSSIBLE_REPLAY_HEADER) != null) {
+            return true;
+        }
         Long journaled = record.timestamp();
         if (journaled == null || journaled < 0) {
             return true; // no time to tell by

@@ -465,6 +465,18 @@ class ReplicationEngineTest {
     }
 
     @Test
+    void anEntryTheSourceMarksAsAPossibleReplayIsSuspectHoweverPromptlyItWasJournaled() {
+        LogEntry e = LogEntry.object(LogEntry.Type.PUT, "src", "k", "v", "\u007fVk\u0000v", "{}", 50_000);
+        SinkRecord record = new SinkRecord(TOPIC, 0, null, e.kafkaKey(), LogEntry.SCHEMA, e.toStruct(), 0,
+                50_000L, org.apache.kafka.common.record.TimestampType.CREATE_TIME);
+        SuspectEntries suspects = new SuspectEntries(10_000, () -> 0);
+        assertEquals(false, suspects.isSuspect(record, e), "journaled at its write, after the assignment");
+        // a source task that restarted within the grace journals its predecessor's last changes again
+        record.headers().addBoolean(LogEntry.POSSIBLE_REPLAY_HEADER, true);
+        assertTrue(suspects.isSuspect(record, e), "marked by the source: its predecessor may have journaled it");
+    }
+
+    @Test
     void aRecordWithoutTimestampIsSuspectAndTheReplicaCheckModesDecideTheLookUp() {
         LogEntry e = LogEntry.object(LogEntry.Type.PUT, "src", "k", "v", "\u007fVk\u0000v", "{}", 10);
         SinkRecord fresh = new SinkRecord(TOPIC, 0, null, e.kafkaKey(), LogEntry.SCHEMA, e.toStruct(), 0,

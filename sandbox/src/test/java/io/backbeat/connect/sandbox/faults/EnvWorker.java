@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 import io.backbeat.connect.testbed.Await;
 import io.backbeat.connect.testbed.LocalProcesses;
@@ -84,6 +85,19 @@ final class EnvWorker {
 
     Path log() {
         return directory.resolve("worker.log");
+    }
+
+    /** SIGTERM: Connect's shutdown hook stops the tasks, commits their offsets and leaves the group. */
+    void stop() {
+        process.destroy();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("worker " + workerId() + " still running 60 s after SIGTERM: "
+                        + LocalProcesses.tail(log()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     void kill() {

@@ -67,6 +67,9 @@ class ReplicationFaultsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
     private static final String PROBE_MONGO_PASSWORD = "Pr0be-M0ngo-Passw0rd";
+    private static final String SOURCE_TASK = "metadata-log-source-0";
+    /** Joins of an extra worker until one gets the source task; the last one is killed whatever it runs. */
+    private static final int SOURCE_PLACEMENT_ATTEMPTS = 5;
 
     static LogCapture logs;
     static SandboxStack stack;
@@ -101,9 +104,6 @@ class ReplicationFaultsTest {
                 config.put("retry.max.retries", "40");
                 config.put("retry.backoff.max.ms", "3000");
                 config.put("retry.timeout.ms", "600000");
-                // a source task fails over here in ~11 s (6 s session timeout + 5 s rebalance delay): the grace that
-                // tells its replays (journaled long after their write) must be shorter; one machine, one clock
-                config.put("suspect.grace.ms", "2000");
                 // every 25th object (6 MiB) is copied as a two-part upload (5 MiB parts, S3's smallest)
                 config.put("multipart.threshold.bytes", Long.toString(5 * 1024 * 1024));
                 config.put("multipart.part.size.bytes", Long.toString(5 * 1024 * 1024));
@@ -160,17 +160,33 @@ class ReplicationFaultsTest {
     void workerKilled() {
         Map<String, String> environment = new LinkedHashMap<>(stack.variables());
         environment.put("BACKBEAT_SITE_A_ENDPOINT", siteAProxy.endpoint().toString());
-        EnvWorker worker = EnvWorker.start(stack.connect().workerProps(), environment, Duration.ofSeconds(120));
+        // The worker that dies should run the source task: its replays (the changes after its last committed
+        // offset, journaled again by the next task) are what the sinks must not copy twice. Which tasks a joining
+        // worker gets is the rebalance's choice, so a worker without it leaves cleanly and another one joins.
+        EnvWorker worker = null;
+        List<String> tasks = List.of();
         try {
-            Await.until(Duration.ofSeconds(90), "tasks assigned to the extra worker " + worker.workerId(),
-                    () -> tasksOn(worker.workerId()) > 0, () -> stack.rest().describe("crr-site-a"));
-            int tasks = tasksOn(worker.workerId());
+            for (int attempt = 1; attempt <= SOURCE_PLACEMENT_ATTEMPTS; attempt++) {
+                worker = EnvWorker.start(stack.connect().workerProps(), environment, Duration.ofSeconds(120));
+                tasks = settledTasksOn(worker.workerId());
+                if (tasks.contains(SOURCE_TASK) || attempt == SOURCE_PLACEMENT_ATTEMPTS) {
+                    break;
+                }
+                String left = worker.workerId();
+                worker.stop();
+                Await.until(Duration.ofSeconds(90), "the tasks of " + left + " running elsewhere",
+                        () -> allTasksRunningOffWorker(left), () -> stack.rest().describe("metadata-log-source"));
+            }
+            EnvWorker doomed = worker;
+            String killed = "worker-killed: SIGKILL of worker " + worker.workerId() + " running " + tasks;
             replicateThrough("worker-killed", () -> {
-                worker.kill();
-                summary.add("worker-killed: SIGKILL of worker " + worker.workerId() + " running " + tasks + " tasks");
+                doomed.kill();
+                summary.add(killed);
             });
         } finally {
-            worker.kill();
+            if (worker != null) {
+                worker.kill();
+            }
         }
     }
 
@@ -569,17 +585,47 @@ class ReplicationFaultsTest {
     }
 
     /**
-     * Tasks of every connector (the journal, both sites, the status write-back) running on {@code workerId}. All of
-     * them count: incremental cooperative rebalancing moves part of the task load (7 tasks here) to a joining worker,
-     * but which connectors' tasks move is its choice.
+     * Tasks ({@code connector-id}) of every connector (the journal, both sites, the status write-back) on
+     * {@code workerId}, once some are and the assignment has stayed the same for two seconds: incremental
+     * cooperative rebalancing moves part of the task load (7 tasks here) to a joining worker, in one or two rounds,
+     * and which tasks move is its choice.
      */
-    private static int tasksOn(String workerId) {
-        int n = 0;
+    private static List<String> settledTasksOn(String workerId) {
+        AtomicReference<List<String>> seen = new AtomicReference<>(List.of());
+        AtomicReference<Long> since = new AtomicReference<>(System.nanoTime());
+        Await.until(Duration.ofSeconds(90), "tasks assigned to the extra worker " + workerId + ", settled", () -> {
+            List<String> now = tasksOn(workerId);
+            if (!now.equals(seen.get())) {
+                seen.set(now);
+                since.set(System.nanoTime());
+            }
+            return !now.isEmpty() && System.nanoTime() - since.get() > Duration.ofSeconds(2).toNanos();
+        }, () -> seen.get().toString());
+        return seen.get();
+    }
+
+    private static List<String> tasksOn(String workerId) {
+        List<String> tasks = new ArrayList<>();
         for (com.fasterxml.jackson.databind.JsonNode connector : rest("GET", "connectors", null)) {
-            n += (int) stack.connect().taskWorkers(connector.asText()).values().stream().filter(workerId::equals)
-                    .count();
+            stack.connect().taskWorkers(connector.asText()).forEach((id, worker) -> {
+                if (workerId.equals(worker)) {
+                    tasks.add(connector.asText() + "-" + id);
+                }
+            });
         }
-        return n;
+        return tasks;
+    }
+
+    private static boolean allTasksRunningOffWorker(String workerId) {
+        for (com.fasterxml.jackson.databind.JsonNode connector : rest("GET", "connectors", null)) {
+            var status = rest("GET", "connectors/" + connector.asText() + "/status", null);
+            for (com.fasterxml.jackson.databind.JsonNode task : status.path("tasks")) {
+                if (workerId.equals(task.path("worker_id").asText()) || !"RUNNING".equals(task.path("state").asText())) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static byte[] bytes(String text) {

@@ -618,9 +618,8 @@ class ReplicationFaultsTest {
 
     private static boolean allTasksRunningOffWorker(String workerId) {
         for (com.fasterxml.jackson.databind.JsonNode connector : rest("GET", "connectors", null)) {
-            var status = rest("GET", "connectors/" + connector.asText() + "/status", null);
-            for (com.fasterxml.jackson.databind.JsonNode task : status.path("tasks")) {
-                if (workerId.equals(task.path("worker_id").asText()) || !"RUNNING".equals(task.path("state").asText())) {
+            for (var task : stack.connect().status(connector.asText()).tasks()) {
+                if (workerId.equals(task.workerId()) || !"RUNNING".equals(task.state())) {
                     return false;
                 }
             }
